@@ -1,0 +1,37 @@
+// Runs every `<folder>/test/**/*.test.ts` with Node's test runner (files found here because Node 20's --test has no globs).
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['config', 'contract', 'reference', 'reports', 'load/engine', 'cli', '.github'];
+const filter = process.argv.slice(2);
+
+function findTests(dir: string, inTestDir: boolean): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === 'node_modules' || entry.name === 'fixtures') return [];
+      return findTests(path, inTestDir || entry.name === 'test');
+    }
+    return inTestDir && entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const files = roots
+  .flatMap((root) => findTests(root, false))
+  .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
+  .sort();
+if (files.length === 0) {
+  console.error(`no unit test files found under ${roots.join(', ')} (filter: ${filter.join(' ') || 'none'})`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--import', './cli/ts-register.js', '--test', ...files], {
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
