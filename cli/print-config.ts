@@ -1,0 +1,10 @@
+// `npm run config`: the resolved configuration, secrets redacted, so a QA engineer sees what a run will use.
+import { describeConfig, loadConfig, variables } from '../config/index.ts';
+import { runMain } from './main.ts';
+
+runMain('config', async () => {
+  const described = describeConfig(loadConfig());
+  const width = Math.max(...Object.keys(variables).map((k) => k.length));
+  for (const [name, value] of Object.entries(described)) console.log(`${name.padEnd(width)}  ${value}`);
+  return 0;
+});

@@ -1,0 +1,90 @@
+// Resolves what the suite tests: the configured AUTH_BASE_URL, or (unset) the reference service started on loopback.
+// The REFERENCE_* variables shape a managed reference (a defect from the catalog, added latency, fail rate), which is
+// how the self-test and the load-gate mutants break the target on purpose.
+import type { SuiteConfig } from '../config/index.ts';
+import { ConfigError } from '../config/index.ts';
+import type { ReferenceOptions, RunningReference } from '../reference/launch.ts';
+import { startReference } from '../reference/launch.ts';
+
+export interface TargetOptions {
+  /** Also start a reference whose identity upstream is dead, so the documented 502 can be validated. */
+  readonly faultTarget?: boolean;
+  /** Have the managed reference write its load accounts here (LOAD_ACCOUNTS_FILE for the load run). */
+  readonly accountsOut?: string;
+  readonly loadAccounts?: number;
+}
+
+export interface Target {
+  readonly baseUrl: string;
+  /** True when the suite started the reference itself. */
+  readonly managed: boolean;
+  readonly faultBaseUrl: string | undefined;
+  readonly accountsFile: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Reference knobs from the environment (REFERENCE_DEFECT, REFERENCE_ADDED_LATENCY_MS, ...), validated. */
+export function referenceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ReferenceOptions {
+  const options: { -readonly [K in keyof ReferenceOptions]: ReferenceOptions[K] } = {};
+  if (env.REFERENCE_DEFECT) options.defect = env.REFERENCE_DEFECT;
+  if (env.REFERENCE_ADDED_LATENCY_MS) {
+    options.addedLatencyMs = number('REFERENCE_ADDED_LATENCY_MS', env.REFERENCE_ADDED_LATENCY_MS, 0, 60_000);
+  }
+  if (env.REFERENCE_FAIL_RATE) options.failRate = number('REFERENCE_FAIL_RATE', env.REFERENCE_FAIL_RATE, 0, 1);
+  if (env.REFERENCE_HASH_COST) {
+    if (env.REFERENCE_HASH_COST !== 'owasp' && env.REFERENCE_HASH_COST !== 'fast') {
+      throw new ConfigError(`REFERENCE_HASH_COST="${env.REFERENCE_HASH_COST}" must be owasp or fast`);
+    }
+    options.hashCost = env.REFERENCE_HASH_COST;
+  }
+  return options;
+}
+
+export async function startTarget(config: SuiteConfig, options: TargetOptions = {}): Promise<Target> {
+  if (config.authBaseUrl !== undefined) {
+    return {
+      baseUrl: config.authBaseUrl,
+      managed: false,
+      faultBaseUrl: config.authFaultBaseUrl,
+      accountsFile: config.loadAccountsFile,
+      stop: async () => {},
+    };
+  }
+  const knobs = referenceOptionsFromEnv();
+  const started: RunningReference[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(started.map((ref) => ref.stop()));
+  };
+  try {
+    const main = await startReference({
+      ...knobs,
+      ...(options.loadAccounts !== undefined ? { loadAccounts: options.loadAccounts } : {}),
+      ...(options.accountsOut !== undefined ? { accountsOut: options.accountsOut } : {}),
+    });
+    started.push(main);
+    let faultBaseUrl: string | undefined;
+    if (options.faultTarget) {
+      const fault = await startReference({ ...knobs, loadAccounts: 0, upstream: 'dead' });
+      started.push(fault);
+      faultBaseUrl = fault.baseUrl;
+    }
+    return {
+      baseUrl: main.baseUrl,
+      managed: true,
+      faultBaseUrl,
+      accountsFile: options.accountsOut ?? config.loadAccountsFile,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function number(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name}="${raw}" must be a number between ${min} and ${max}`);
+  }
+  return value;
+}

@@ -1,0 +1,227 @@
+// The one typed configuration loader. Precedence: process env > `.env` > `config/environments/<TARGET_ENV>.env`.
+// Every problem is a ConfigError whose message is one line naming the variable and what is expected.
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'dotenv';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const environmentsDir = join(repoRoot, 'config', 'environments');
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface SuiteConfig {
+  /** TARGET_ENV, default `local`: picks `config/environments/<name>.env`. */
+  readonly targetEnv: string;
+  /** AUTH_BASE_URL without trailing slash; undefined => the reference service is started on loopback. */
+  readonly authBaseUrl: string | undefined;
+  /** AUTH_FAULT_BASE_URL: a deployment whose identity upstream is down, to validate the documented 502. */
+  readonly authFaultBaseUrl: string | undefined;
+  readonly login: { readonly identifier: string; readonly password: string };
+  /** LOAD_ACCOUNTS_FILE as an absolute path (relative values resolve against the repository root). */
+  readonly loadAccountsFile: string | undefined;
+  /** CONTRACT_WAIVERS `status=reason,...`: documented responses this environment cannot produce, with why. */
+  readonly contractWaivers: ReadonlyMap<number, string>;
+  /** JWT_ALG_ALLOWLIST: JWS `alg` values a login may issue. `none` is never allowed. */
+  readonly jwtAlgAllowList: readonly string[];
+  /** ALLOW_REMOTE_LOAD: non-loopback hostnames a load run may target. */
+  readonly allowRemoteLoad: readonly string[];
+  /** REPORTS_DIR as an absolute path, default `reports/output`. */
+  readonly reportsDir: string;
+}
+
+export const defaultJwtAlgs = [
+  ...['HS', 'RS', 'ES', 'PS'].flatMap((family) => ['256', '384', '512'].map((bits) => family + bits)),
+  'EdDSA',
+] as const;
+
+const documentedStatuses = new Set([200, 400, 401, 502]);
+const secretNames = new Set(['LOGIN_PASSWORD']);
+
+/** Every variable the suite reads, with what it means (the README and .env.example list the same). */
+export const variables = {
+  TARGET_ENV: 'environment name: picks config/environments/<name>.env (default local)',
+  AUTH_BASE_URL: 'base URL of the authentication host; unset => the reference service on loopback',
+  AUTH_FAULT_BASE_URL: 'optional: a deployment whose identity upstream fails, to validate the documented 502',
+  LOGIN_IDENTIFIER: 'email identifier of one valid account',
+  LOGIN_PASSWORD: 'password of that account (secret)',
+  LOAD_ACCOUNTS_FILE: 'JSON array of {identifier, password} for load runs; the reference writes it for local runs',
+  CONTRACT_WAIVERS:
+    'comma-separated status=reason entries waiving documented responses this environment cannot produce',
+  JWT_ALG_ALLOWLIST: `comma-separated JWS alg values accepted (default ${defaultJwtAlgs.join(',')}); none is refused`,
+  ALLOW_REMOTE_LOAD: 'comma-separated hostnames a load run may target besides loopback',
+  REPORTS_DIR: 'where reports are written (default reports/output)',
+} as const;
+
+function readEnvFile(path: string, what: string): Record<string, string> {
+  try {
+    return parse(readFileSync(path));
+  } catch (error) {
+    throw new ConfigError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+export function availableEnvironments(): string[] {
+  if (!existsSync(environmentsDir)) return [];
+  return readdirSync(environmentsDir)
+    .filter((f) => f.endsWith('.env'))
+    .map((f) => f.slice(0, -'.env'.length))
+    .sort();
+}
+
+/** The merged raw variables: process env over `.env` over the environment file. */
+export function resolveVariables(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const dotEnvPath = join(repoRoot, '.env');
+  const dotEnv = existsSync(dotEnvPath) ? readEnvFile(dotEnvPath, '.env file') : {};
+  const targetEnv = nonEmpty(env.TARGET_ENV) ?? nonEmpty(dotEnv.TARGET_ENV) ?? 'local';
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(targetEnv)) {
+    throw new ConfigError(`TARGET_ENV="${targetEnv}" is not a valid environment name (letters, digits, - and _)`);
+  }
+  const envFile = join(environmentsDir, `${targetEnv}.env`);
+  if (!existsSync(envFile)) {
+    throw new ConfigError(
+      `TARGET_ENV="${targetEnv}" is unknown: no config/environments/${targetEnv}.env (known: ${availableEnvironments().join(', ')})`,
+    );
+  }
+  const fromFile = readEnvFile(envFile, 'environment file');
+  const merged: Record<string, string | undefined> = { ...fromFile, ...dotEnv };
+  for (const name of Object.keys(variables)) {
+    if (env[name] !== undefined) merged[name] = env[name];
+  }
+  merged.TARGET_ENV = targetEnv;
+  return merged;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
+  const vars = resolveVariables(env);
+  const targetEnv = vars.TARGET_ENV ?? 'local';
+  const authBaseUrl = parseBaseUrl('AUTH_BASE_URL', nonEmpty(vars.AUTH_BASE_URL));
+  if (authBaseUrl === undefined && targetEnv !== 'local') {
+    throw new ConfigError(
+      `AUTH_BASE_URL is required for TARGET_ENV=${targetEnv}: only local runs start the reference service`,
+    );
+  }
+  const managed = authBaseUrl === undefined;
+  return {
+    targetEnv,
+    authBaseUrl,
+    authFaultBaseUrl: parseBaseUrl('AUTH_FAULT_BASE_URL', nonEmpty(vars.AUTH_FAULT_BASE_URL)),
+    login: {
+      identifier: required(vars, 'LOGIN_IDENTIFIER', targetEnv, managed),
+      password: required(vars, 'LOGIN_PASSWORD', targetEnv, managed),
+    },
+    loadAccountsFile: parseReadableFile('LOAD_ACCOUNTS_FILE', nonEmpty(vars.LOAD_ACCOUNTS_FILE)),
+    contractWaivers: parseWaivers(nonEmpty(vars.CONTRACT_WAIVERS)),
+    jwtAlgAllowList: parseAlgs(nonEmpty(vars.JWT_ALG_ALLOWLIST)),
+    allowRemoteLoad: splitList(nonEmpty(vars.ALLOW_REMOTE_LOAD)).map((h) => h.toLowerCase()),
+    reportsDir: resolve(repoRoot, nonEmpty(vars.REPORTS_DIR) ?? 'reports/output'),
+  };
+}
+
+/** The configuration as printable strings, secrets redacted. */
+export function describeConfig(config: SuiteConfig): Record<string, string> {
+  return {
+    TARGET_ENV: config.targetEnv,
+    AUTH_BASE_URL: config.authBaseUrl ?? '(unset: reference service on loopback)',
+    AUTH_FAULT_BASE_URL: config.authFaultBaseUrl ?? '(unset)',
+    LOGIN_IDENTIFIER: config.login.identifier,
+    LOGIN_PASSWORD: redact(config.login.password),
+    LOAD_ACCOUNTS_FILE: config.loadAccountsFile ?? '(unset)',
+    CONTRACT_WAIVERS: [...config.contractWaivers].map(([s, r]) => `${s}=${r}`).join(', ') || '(none)',
+    JWT_ALG_ALLOWLIST: config.jwtAlgAllowList.join(','),
+    ALLOW_REMOTE_LOAD: config.allowRemoteLoad.join(',') || '(none)',
+    REPORTS_DIR: config.reportsDir,
+  };
+}
+
+export function redact(secret: string): string {
+  return secret === '' ? '(empty)' : '***';
+}
+
+export function isSecretVariable(name: string): boolean {
+  return secretNames.has(name);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function required(vars: Record<string, string | undefined>, name: string, targetEnv: string, managed: boolean): string {
+  const value = nonEmpty(vars[name]);
+  if (value !== undefined) return value;
+  const hint = managed
+    ? `set it in config/environments/${targetEnv}.env or the environment`
+    : `set ${name} in the environment (or .env) for TARGET_ENV=${targetEnv}`;
+  throw new ConfigError(`${name} is required but not set: ${hint}`);
+}
+
+function parseBaseUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name}="${value}" is not a valid URL: expected e.g. https://auth.example.com`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name}="${value}" must use http or https, not ${url.protocol.slice(0, -1)}`);
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError(`${name}="${url.origin}…" must be a plain base URL without credentials, query or fragment`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseReadableFile(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = isAbsolute(value) ? value : resolve(repoRoot, value);
+  try {
+    accessSync(path, constants.R_OK);
+    if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is not a file'
+          : `is not readable (${code ?? 'error'})`;
+    throw new ConfigError(`${name}="${value}" ${why}: point it at a JSON array of {identifier, password}`);
+  }
+  return path;
+}
+
+function parseWaivers(value: string | undefined): ReadonlyMap<number, string> {
+  const waivers = new Map<number, string>();
+  for (const entry of splitList(value)) {
+    const match = /^(\d{3})\s*=\s*(.+)$/.exec(entry);
+    const status = Number(match?.[1]);
+    if (!match?.[2] || !documentedStatuses.has(status)) {
+      throw new ConfigError(
+        `CONTRACT_WAIVERS entry "${entry}" is invalid: expected status=reason with a documented status (200, 400, 401, 502)`,
+      );
+    }
+    waivers.set(status, match[2].trim());
+  }
+  return waivers;
+}
+
+function parseAlgs(value: string | undefined): readonly string[] {
+  if (value === undefined) return defaultJwtAlgs;
+  const algs = splitList(value);
+  if (algs.some((alg) => alg.toLowerCase() === 'none')) {
+    throw new ConfigError('JWT_ALG_ALLOWLIST must not contain "none": an unsigned token is never acceptable');
+  }
+  if (algs.length === 0) throw new ConfigError('JWT_ALG_ALLOWLIST is empty: list JWS algs such as ES256,EdDSA');
+  return algs;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
