@@ -1,0 +1,49 @@
+// Secrets never reach a message, an attachment or a report: fields that carry credentials or tokens are masked,
+// and so is any string that contains a known secret value (the configured password) or looks like a JWS.
+
+/** Property names whose values are credentials or bearer tokens. */
+export const secretFieldNames: ReadonlySet<string> = new Set(['password', 'jwt', 'sessionToken', 'tokenized']);
+
+const jwsPattern = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+export const MASK = '***redacted***';
+
+export function isSecretField(name: string | undefined): boolean {
+  return name !== undefined && secretFieldNames.has(name);
+}
+
+/** Masks every occurrence of the given secret values and every JWS-looking substring in a text. */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join(MASK);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret && escaped.length >= 4) out = out.split(escaped).join(MASK);
+  }
+  return out.replace(jwsPattern, MASK);
+}
+
+/** A redacted deep copy: secret fields masked, secret values masked inside every string. Never touches the input. */
+export function redactValue(value: unknown, secrets: readonly string[] = [], key?: string): unknown {
+  if (typeof value === 'string') return isSecretField(key) ? MASK : redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      out[k] = isSecretField(k) && v !== null ? MASK : redactValue(v, secrets, k);
+    return out;
+  }
+  return value;
+}
+
+/** A short, safe rendering of an offending value for an error message. */
+export function describeValue(value: unknown, key: string | undefined, secrets: readonly string[] = []): string {
+  if (isSecretField(key) && value !== undefined && value !== null)
+    return `${MASK} (${Array.isArray(value) ? 'array' : typeof value})`;
+  let text: string;
+  try {
+    text = value === undefined ? 'undefined' : JSON.stringify(redactValue(value, secrets, key));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
