@@ -1,0 +1,334 @@
+// Writes a realistic synthetic load run in k6's formats (JSON-lines metric stream with every built-in HTTP metric,
+// handleSummary's summary.json, meta.json): fixtures for the tests and the input of the report benchmark.
+// Latency is log-normal with a slow phase in the middle of the run and a short burst of 502s, so charts show shape.
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../lib/files.ts';
+
+export interface SyntheticRunOptions {
+  durationSec: number;
+  /** Requests per second at the plateau (arrival rate). */
+  rps: number;
+  seed?: number;
+  /** Median latency in ms outside the slow phase. */
+  medianMs?: number;
+  /** Latency multiplier during the middle 10 % of the run. */
+  slowFactor?: number;
+  /** Share of requests answered 502 during the error burst (the 70-75 % mark of the run). */
+  burstErrorRate?: number;
+  startMs?: number;
+  /** Load generators: each writes its own stream, tagged `instance` (as a k6-operator runner would be configured). */
+  instances?: number;
+  /** 'dirs': one run directory per instance under dir/; 'files': metrics-<n>.ndjson side by side in dir. */
+  layout?: 'dirs' | 'files';
+  thresholds?: Record<string, string[]>;
+  profile?: string;
+  runId?: string;
+}
+
+export interface SyntheticRunResult {
+  dirs: string[];
+  requests: number;
+  lines: number;
+  bytes: number;
+  durations: number[];
+}
+
+const defaultThresholds: Record<string, string[]> = {
+  http_req_duration: ['p(95)<500', 'p(99)<1000'],
+  http_req_failed: ['rate<0.05'],
+  checks: ['rate>0.95'],
+};
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** k6-style timestamp: RFC 3339 with nanoseconds. */
+function k6Time(ms: number): string {
+  const iso = new Date(Math.floor(ms)).toISOString(); // 2026-01-01T00:00:00.123Z
+  const nanos = String(Math.floor((ms % 1) * 1e6)).padStart(6, '0');
+  return `${iso.slice(0, 23)}${nanos}Z`;
+}
+
+class LineWriter {
+  private buffer: string[] = [];
+  private size = 0;
+  lines = 0;
+  bytes = 0;
+  constructor(private readonly fd: number) {}
+  write(line: string): void {
+    this.buffer.push(line);
+    this.size += line.length + 1;
+    this.lines += 1;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    const chunk = this.buffer.join('\n') + '\n';
+    this.bytes += Buffer.byteLength(chunk);
+    writeSync(this.fd, chunk);
+    this.buffer = [];
+    this.size = 0;
+  }
+}
+
+const metricDecls: [string, string, string][] = [
+  ['vus', 'gauge', 'default'],
+  ['vus_max', 'gauge', 'default'],
+  ['http_reqs', 'counter', 'default'],
+  ['http_req_duration', 'trend', 'time'],
+  ['http_req_blocked', 'trend', 'time'],
+  ['http_req_connecting', 'trend', 'time'],
+  ['http_req_tls_handshaking', 'trend', 'time'],
+  ['http_req_sending', 'trend', 'time'],
+  ['http_req_waiting', 'trend', 'time'],
+  ['http_req_receiving', 'trend', 'time'],
+  ['http_req_failed', 'rate', 'default'],
+  ['checks', 'rate', 'default'],
+  ['data_sent', 'counter', 'data'],
+  ['data_received', 'counter', 'data'],
+  ['iteration_duration', 'trend', 'time'],
+  ['iterations', 'counter', 'default'],
+];
+
+/** k6 computes trend percentiles by linear interpolation between the sorted samples. */
+function exactPercentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return (sorted[lo] ?? 0) + ((sorted[hi] ?? 0) - (sorted[lo] ?? 0)) * (rank - lo);
+}
+
+export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): SyntheticRunResult {
+  const random = mulberry32(o.seed ?? 42);
+  const medianMs = o.medianMs ?? 38;
+  const slowFactor = o.slowFactor ?? 3;
+  const burstErrorRate = o.burstErrorRate ?? 0.2;
+  const startMs = o.startMs ?? Date.UTC(2026, 10, 27, 2, 0, 0);
+  const instances = Math.max(1, o.instances ?? 1);
+  const layout = o.layout ?? 'dirs';
+  const thresholds = o.thresholds ?? defaultThresholds;
+  const runId = o.runId ?? 'synthetic';
+  const targetUrl = 'http://127.0.0.1:39871/api/auth/login';
+
+  const dirs: string[] = [];
+  const writers: LineWriter[] = [];
+  const fds: number[] = [];
+  for (let i = 0; i < instances; i += 1) {
+    const instDir = instances > 1 && layout === 'dirs' ? join(dir, `instance-${i + 1}`) : dir;
+    mkdirSync(instDir, { recursive: true });
+    if (!dirs.includes(instDir)) dirs.push(instDir);
+    const file = instances > 1 && layout === 'files' ? `metrics-${i + 1}.ndjson` : 'metrics.ndjson';
+    const fd = openSync(join(instDir, file), 'w');
+    fds.push(fd);
+    const w = new LineWriter(fd);
+    for (const [name, type, contains] of metricDecls) {
+      const t = thresholds[name] ?? [];
+      w.write(
+        `{"type":"Metric","data":{"name":"${name}","type":"${type}","contains":"${contains}","thresholds":${JSON.stringify(t)},"submetrics":null},"metric":"${name}"}`,
+      );
+    }
+    writers.push(w);
+  }
+
+  const durations: number[] = [];
+  const perInstance = Array.from({ length: instances }, () => ({
+    durations: [] as number[],
+    failed: 0,
+    checksPass: 0,
+    checksFail: 0,
+    sent: 0,
+    received: 0,
+    status: new Map<string, number>(),
+  }));
+  const rampSec = Math.min(30, o.durationSec / 10);
+  let seq = 0;
+  for (let second = 0; second < o.durationSec; second += 1) {
+    const ramp = Math.min(1, (second + 1) / rampSec, (o.durationSec - second) / rampSec);
+    const rate = Math.max(1, Math.round(o.rps * ramp));
+    const progress = second / o.durationSec;
+    const slow = progress > 0.45 && progress < 0.55 ? slowFactor : 1;
+    const burst = progress > 0.7 && progress < 0.75;
+    const vus = Math.ceil((rate * medianMs * slow) / 1000) + 2;
+    for (let i = 0; i < instances; i += 1) {
+      const tags = `{"instance":"${i + 1}","scenario":"login"}`;
+      const at = k6Time(startMs + second * 1000);
+      writers[i]?.write(
+        `{"type":"Point","data":{"time":"${at}","value":${Math.ceil(vus / instances)},"tags":${tags}},"metric":"vus"}`,
+      );
+      writers[i]?.write(
+        `{"type":"Point","data":{"time":"${at}","value":${Math.ceil((vus * 2) / instances)},"tags":${tags}},"metric":"vus_max"}`,
+      );
+    }
+    for (let r = 0; r < rate; r += 1) {
+      const inst = seq % instances;
+      seq += 1;
+      const w = writers[inst];
+      const stats = perInstance[inst];
+      if (!w || !stats) continue;
+      const t = startMs + second * 1000 + (r + random()) * (1000 / rate);
+      // Box-Muller: log-normal latency around the median, sigma 0.35.
+      const z = Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+      const failed = burst && random() < burstErrorRate;
+      const duration = failed ? 2 + random() * 3 : medianMs * slow * Math.exp(0.35 * z);
+      const status = failed ? '502' : '200';
+      durations.push(duration);
+      stats.durations.push(duration);
+      stats.status.set(status, (stats.status.get(status) ?? 0) + 1);
+      const tags = `{"expected_response":"${!failed}","group":"","instance":"${inst + 1}","method":"POST","name":"${targetUrl}","proto":"HTTP/1.1","scenario":"login","status":"${status}","tls_version":"","url":"${targetUrl}"}`;
+      const at = k6Time(t + duration);
+      const waiting = duration * 0.97;
+      const point = (metric: string, value: number, tagJson = tags): void =>
+        w.write(
+          `{"type":"Point","data":{"time":"${at}","value":${Number(value.toFixed(6))},"tags":${tagJson}},"metric":"${metric}"}`,
+        );
+      point('http_reqs', 1);
+      point('http_req_duration', duration);
+      point('http_req_blocked', random() * 0.01);
+      point('http_req_connecting', 0);
+      point('http_req_tls_handshaking', 0);
+      point('http_req_sending', 0.02 + random() * 0.02);
+      point('http_req_waiting', waiting);
+      point('http_req_receiving', duration - waiting - 0.02);
+      point('http_req_failed', failed ? 1 : 0);
+      if (failed) stats.failed += 1;
+      const base = `"group":"","instance":"${inst + 1}","scenario":"login"`;
+      for (const check of ['status is 200', 'body matches the LoginResponse schema']) {
+        point('checks', failed ? 0 : 1, `{"check":"${check}",${base}}`);
+        if (failed) stats.checksFail += 1;
+        else stats.checksPass += 1;
+      }
+      const sent = 231;
+      const received = failed ? 180 : 612;
+      stats.sent += sent;
+      stats.received += received;
+      point('data_sent', sent, `{${base}}`);
+      point('data_received', received, `{${base}}`);
+      point('iteration_duration', duration + 0.4, `{${base}}`);
+      point('iterations', 1, `{${base}}`);
+    }
+  }
+  for (const w of writers) w.flush();
+  for (const fd of fds) closeSync(fd);
+
+  // One summary.json + meta.json per generator (what each k6 instance would write on its own).
+  const summaries = instances > 1 && layout === 'files' ? [perInstance.flat()] : perInstance.map((s) => [s]);
+  summaries.forEach((group, index) => {
+    const instDir = dirs[index] ?? dir;
+    const all = group.flatMap((s) => s.durations).sort((a, b) => a - b);
+    const failed = group.reduce((n, s) => n + s.failed, 0);
+    const checksPass = group.reduce((n, s) => n + s.checksPass, 0);
+    const checksFail = group.reduce((n, s) => n + s.checksFail, 0);
+    const values = {
+      avg: all.reduce((a, b) => a + b, 0) / all.length,
+      min: all[0] ?? 0,
+      med: exactPercentile(all, 50),
+      max: all[all.length - 1] ?? 0,
+      'p(90)': exactPercentile(all, 90),
+      'p(95)': exactPercentile(all, 95),
+      'p(99)': exactPercentile(all, 99),
+    };
+    const rate = { http_req_failed: failed / all.length, checks: checksPass / (checksPass + checksFail) };
+    const judge = (metric: string, v: Record<string, number>): Record<string, { ok: boolean }> =>
+      Object.fromEntries(
+        (thresholds[metric] ?? []).map((expr) => {
+          const m = /^(.+?)\s*(<=|>=|<|>)\s*([\d.]+)$/.exec(expr);
+          const actual = v[m?.[1] ?? ''] ?? NaN;
+          const limit = Number(m?.[3]);
+          const ok =
+            m?.[2] === '<'
+              ? actual < limit
+              : m?.[2] === '<='
+                ? actual <= limit
+                : m?.[2] === '>'
+                  ? actual > limit
+                  : actual >= limit;
+          return [expr, { ok }];
+        }),
+      );
+    const summary = {
+      root_group: {
+        name: '',
+        path: '',
+        id: 'd41d8cd98f00b204e9800998ecf8427e',
+        groups: [],
+        checks: ['status is 200', 'body matches the LoginResponse schema'].map((name) => ({
+          name,
+          path: `::${name}`,
+          id: name,
+          passes: checksPass / 2,
+          fails: checksFail / 2,
+        })),
+      },
+      options: {
+        summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+        summaryTimeUnit: '',
+        noColor: false,
+      },
+      state: { isStdOutTTY: false, isStdErrTTY: false, testRunDurationMs: o.durationSec * 1000 },
+      metrics: {
+        http_req_duration: { type: 'trend', contains: 'time', values, thresholds: judge('http_req_duration', values) },
+        http_reqs: {
+          type: 'counter',
+          contains: 'default',
+          values: { count: all.length, rate: all.length / o.durationSec },
+        },
+        http_req_failed: {
+          type: 'rate',
+          contains: 'default',
+          values: { rate: rate.http_req_failed, passes: failed, fails: all.length - failed },
+          thresholds: judge('http_req_failed', { rate: rate.http_req_failed }),
+        },
+        checks: {
+          type: 'rate',
+          contains: 'default',
+          values: { rate: rate.checks, passes: checksPass, fails: checksFail },
+          thresholds: judge('checks', { rate: rate.checks }),
+        },
+        iterations: {
+          type: 'counter',
+          contains: 'default',
+          values: { count: all.length, rate: all.length / o.durationSec },
+        },
+        vus: {
+          type: 'gauge',
+          contains: 'default',
+          values: { value: 2, min: 1, max: Math.ceil((o.rps * medianMs * slowFactor) / 1000) + 2 },
+        },
+      },
+    };
+    writeFileAtomic(join(instDir, 'summary.json'), JSON.stringify(summary, null, 2));
+    const meta = {
+      runId: instances > 1 ? `${runId}-${index + 1}` : runId,
+      profile: o.profile ?? 'average',
+      engine: 'node',
+      target: 'http://127.0.0.1:39871',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      startedAt: new Date(startMs).toISOString(),
+      endedAt: new Date(startMs + o.durationSec * 1000).toISOString(),
+      exitCode: Object.values(summary.metrics).every((m) =>
+        Object.values((m as { thresholds?: Record<string, { ok: boolean }> }).thresholds ?? {}).every((t) => t.ok),
+      )
+        ? 0
+        : 99,
+    };
+    writeFileAtomic(join(instDir, 'meta.json'), JSON.stringify(meta, null, 2));
+  });
+
+  return {
+    dirs: instances > 1 && layout === 'dirs' ? [dir] : dirs,
+    requests: durations.length,
+    lines: writers.reduce((n, w) => n + w.lines, 0),
+    bytes: writers.reduce((n, w) => n + w.bytes, 0),
+    durations,
+  };
+}

@@ -1,0 +1,66 @@
+// One metric series a threshold refers to (a metric, optionally narrowed by tags like k6 submetrics), aggregated the
+// way k6 aggregates that metric type, so thresholds can be evaluated over the merged stream of N instances.
+import { LogHistogram } from '../lib/histogram.ts';
+import type { MetricType } from '../lib/k6-summary.ts';
+import { percentileOf, type MetricKey } from '../lib/thresholds.ts';
+
+export class MetricSeries {
+  type: MetricType | undefined;
+  readonly trend = new LogHistogram();
+  samples = 0;
+  nonZero = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  private readonly lastByInstance = new Map<string, { time: number; value: number }>();
+
+  constructor(readonly key: MetricKey) {}
+
+  matches(tags: Record<string, unknown> | null | undefined): boolean {
+    for (const [k, v] of Object.entries(this.key.tags)) {
+      if (tags === null || tags === undefined || String(tags[k]) !== v) return false;
+    }
+    return true;
+  }
+
+  add(value: number, instance: string, time: number): void {
+    this.samples += 1;
+    this.sum += value;
+    if (value !== 0) this.nonZero += 1;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    if (this.type === 'trend' || this.type === undefined) this.trend.record(value);
+    const last = this.lastByInstance.get(instance);
+    if (last === undefined || time >= last.time) this.lastByInstance.set(instance, { time, value });
+  }
+
+  /** The value of a threshold stat ("p(95)", "rate", ...), or undefined when it has no samples or no meaning. */
+  stat(stat: string, durationSec: number): number | undefined {
+    if (this.samples === 0) return undefined;
+    const p = percentileOf(stat);
+    if (p !== undefined) return this.trend.percentile(p);
+    switch (stat) {
+      case 'avg':
+        return this.sum / this.samples;
+      case 'min':
+        return this.min;
+      case 'max':
+        return this.max;
+      case 'med':
+        return this.trend.percentile(50);
+      case 'count':
+        return this.sum;
+      case 'rate':
+        if (this.type === 'counter') return durationSec > 0 ? this.sum / durationSec : undefined;
+        return this.nonZero / this.samples;
+      case 'value': {
+        // A gauge's current value; VU gauges of several generators add up, other gauges keep the latest.
+        const lasts = [...this.lastByInstance.values()];
+        if (this.key.name.startsWith('vus')) return lasts.reduce((s, l) => s + l.value, 0);
+        return lasts.sort((a, b) => b.time - a.time)[0]?.value;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
