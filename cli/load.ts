@@ -1,0 +1,394 @@
+// `npm run load -- --profile smoke [--engine auto|k6|node]`: one login load run. Loads the config, starts the
+// reference when AUTH_BASE_URL is unset (it writes the load accounts), runs load/scenarios/login.ts through
+// `npm run k6` (real k6 when installed, else the local engine), prints the engine and the SLO table, writes meta.json,
+// and exits 0 only when every SLO holds. Bad input is one line and exit 2, before any load is sent.
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { SuiteConfig } from '../config/index.ts';
+import { loadConfig, repoRoot } from '../config/index.ts';
+import { parseAccounts } from '../load/lib/accounts.ts';
+import { LoadInputError } from '../load/lib/input-error.ts';
+import type { Profile } from '../load/lib/profiles.ts';
+import {
+  applyOverrides,
+  overrideVariables,
+  parseProfiles,
+  readOverrides,
+  scheduleDurationMs,
+  scheduledIterations,
+  selectProfile,
+} from '../load/lib/profiles.ts';
+import type { Objective } from '../load/lib/slo.ts';
+import { objectivesFor, parseSlo } from '../load/lib/slo.ts';
+import type { SummaryData, ThresholdRow } from '../load/lib/summary.ts';
+import { thresholdRows } from '../load/lib/summary.ts';
+import { assertLoadAllowed, parseTargetUrl } from '../load/lib/target-guard.ts';
+import { runMain, UserError } from './main.ts';
+import type { Target, TargetOptions } from './target.ts';
+
+export const scenarioPath = 'load/scenarios/login.ts';
+type Engine = 'k6' | 'node';
+
+const usage = `usage: npm run load -- [--profile NAME] [--engine auto|k6|node] [--run-id ID] [--wrong-password-share P]
+
+  --profile NAME              a profile of config/profiles.json (default smoke)
+  --engine auto|k6|node       k6 binary, local engine, or k6 when on PATH (default auto, or K6_ENGINE)
+  --run-id ID                 name of the run folder under reports/output/load/ (default: UTC time + profile)
+  --wrong-password-share P    share of logins sent with a wrong password on purpose, expected 401 (default 0)
+
+Target: AUTH_BASE_URL + LOAD_ACCOUNTS_FILE, or unset to start the reference service on loopback.
+Non-loopback hosts are refused unless ALLOW_REMOTE_LOAD names them. Reshape a profile with:
+${Object.entries(overrideVariables)
+  .map(([name, what]) => `  ${name.padEnd(26)}  ${what}`)
+  .join('\n')}
+  LOAD_PROFILES_FILE / LOAD_SLO_FILE  other profile / SLO files (default config/profiles.json, config/slo.json)`;
+
+interface Args {
+  profile: string;
+  engine: 'auto' | Engine;
+  runId: string | undefined;
+  wrongPasswordShare: string | undefined;
+  help: boolean;
+}
+
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        profile: { type: 'string' },
+        engine: { type: 'string' },
+        'run-id': { type: 'string' },
+        'wrong-password-share': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.split('\n')[0]} (see npm run load -- --help)`);
+  }
+  const v = parsed.values;
+  const engine = v.engine ?? (env.K6_ENGINE?.trim() || 'auto');
+  if (engine !== 'auto' && engine !== 'k6' && engine !== 'node') {
+    throw new UserError(`--engine "${engine}" is not one of auto, k6, node`);
+  }
+  const runId = v['run-id'];
+  if (runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(runId)) {
+    throw new UserError(`--run-id "${runId}" must be letters, digits, '.', '_' or '-' (a folder name)`);
+  }
+  return {
+    profile: v.profile ?? 'smoke',
+    engine,
+    runId,
+    wrongPasswordShare: v['wrong-password-share'],
+    help: v.help === true,
+  };
+}
+
+/** `auto` means real k6 when a `k6` executable is on PATH, else the local engine. */
+export function resolveEngine(choice: Args['engine'], env: NodeJS.ProcessEnv): Engine {
+  if (choice !== 'auto') return choice;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, 'k6'), constants.X_OK);
+      return 'k6';
+    } catch {
+      // not in this directory
+    }
+  }
+  return 'node';
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`${what} ${path} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`);
+  }
+}
+
+interface Plan {
+  profile: Profile;
+  objectives: Objective[];
+  profilesFile: string;
+  sloFile: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Everything decided before any process starts: a bad profile, SLO file or override fails here, one line. */
+export function planRun(args: Args, env: NodeJS.ProcessEnv): Plan {
+  const profilesFile = resolve(repoRoot, env.LOAD_PROFILES_FILE?.trim() || 'config/profiles.json');
+  const sloFile = resolve(repoRoot, env.LOAD_SLO_FILE?.trim() || 'config/slo.json');
+  const runEnv = { ...env };
+  if (args.wrongPasswordShare !== undefined) runEnv.LOAD_WRONG_PASSWORD_SHARE = args.wrongPasswordShare;
+  const profiles = parseProfiles(readText(profilesFile, 'profiles file'), `profiles file ${profilesFile}`);
+  const profile = applyOverrides(selectProfile(profiles, args.profile), readOverrides(runEnv));
+  const slo = parseSlo(readText(sloFile, 'SLO file'), `SLO file ${sloFile}`);
+  return { profile, objectives: objectivesFor(slo, profile), profilesFile, sloFile, env: runEnv };
+}
+
+function defaultRunId(profile: string, now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${profile}-${Math.random().toString(16).slice(2, 6)}`;
+}
+
+function gitCommit(env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_SHA) return env.GITHUB_SHA;
+  const out = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.trim() : 'unknown';
+}
+
+function makeRunDir(config: SuiteConfig, runId: string): string {
+  const dir = join(config.reportsDir, 'load', runId);
+  if (existsSync(dir)) throw new UserError(`run folder ${dir} already exists: choose another --run-id`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UserError(`cannot create the run folder ${dir} (${code}): check REPORTS_DIR is writable`);
+  }
+  return dir;
+}
+
+/** The -e variables the script reads (k6 also sees the process env, but explicit is what real k6 in CI gets too). */
+function scriptEnv(plan: Plan, baseUrl: string, accountsFile: string, runId: string, runDir: string, allow: string) {
+  const vars: Record<string, string> = {
+    AUTH_BASE_URL: baseUrl,
+    LOAD_ACCOUNTS_FILE: accountsFile,
+    LOAD_PROFILE: plan.profile.name,
+    LOAD_PROFILES_FILE: plan.profilesFile,
+    LOAD_SLO_FILE: plan.sloFile,
+    LOAD_RUN_ID: runId,
+    LOAD_OUTPUT_DIR: runDir,
+  };
+  if (allow !== '') vars.ALLOW_REMOTE_LOAD = allow;
+  for (const name of Object.keys(overrideVariables)) {
+    const value = plan.env[name]?.trim();
+    if (value) vars[name] = value;
+  }
+  return vars;
+}
+
+function engineEnv(engine: Engine, runDir: string, profile: Profile, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, K6_ENGINE: engine, K6_NO_USAGE_REPORT: 'true' };
+  if (engine === 'k6') {
+    // The dashboard's HTML export is the one report only real k6 gives; no listening port (-1), loopback anyway.
+    const periodS = Math.min(10, Math.max(1, Math.floor(scheduleDurationMs(profile) / 1000 / 30)));
+    Object.assign(out, {
+      K6_WEB_DASHBOARD: 'true',
+      K6_WEB_DASHBOARD_HOST: '127.0.0.1',
+      K6_WEB_DASHBOARD_PORT: '-1',
+      K6_WEB_DASHBOARD_PERIOD: `${periodS}s`,
+      K6_WEB_DASHBOARD_EXPORT: join(runDir, 'dashboard.html'),
+    });
+  }
+  return out;
+}
+
+function runEngine(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'k6', '--', ...args], { cwd: repoRoot, env, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolvePromise(code ?? (signal === null ? 1 : 128 + 9)));
+  });
+}
+
+export function formatSloTable(rows: readonly ThresholdRow[]): string {
+  const header = ['result', 'threshold', 'observed', 'SLO'];
+  const body = rows.map((r) => [
+    r.ok ? 'pass' : 'FAIL',
+    `${r.metric} ${r.expression}`,
+    r.observed + (r.empty ? ' (no samples)' : ''),
+    r.description,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const args = parseCliArgs(process.argv.slice(2), process.env);
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+  const plan = planRun(args, process.env);
+  const { profile } = plan;
+  const config = loadConfig(process.env);
+  const engine = resolveEngine(args.engine, process.env);
+
+  let target: Target | undefined;
+  let scratch: string | undefined;
+  const cleanup = async () => {
+    await target?.stop();
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // Loaded only once the input is known good: bad input never pays for (or depends on) the reference's imports.
+    const startTarget = async (c: SuiteConfig, o?: TargetOptions): Promise<Target> =>
+      (await import('./target.ts')).startTarget(c, o);
+    let accountsFile: string;
+    if (config.authBaseUrl !== undefined) {
+      assertLoadAllowed(parseTargetUrl(config.authBaseUrl), config.allowRemoteLoad);
+      if (config.loadAccountsFile === undefined) {
+        throw new UserError(
+          'LOAD_ACCOUNTS_FILE is required with AUTH_BASE_URL: a JSON array of {identifier, password}',
+        );
+      }
+      accountsFile = config.loadAccountsFile;
+      parseAccounts(readText(accountsFile, 'LOAD_ACCOUNTS_FILE'), accountsFile, profile.maxVUs);
+      target = await startTarget(config);
+    } else {
+      // Load passwords live in a private temp folder, never under reports/output.
+      scratch = mkdtempSync(join(tmpdir(), 'login-load-'));
+      accountsFile = join(scratch, 'accounts.json');
+      target = await startTarget(config, { accountsOut: accountsFile, loadAccounts: Math.max(profile.maxVUs, 1) });
+      parseAccounts(readText(accountsFile, 'LOAD_ACCOUNTS_FILE'), accountsFile, profile.maxVUs);
+    }
+
+    const startedAt = new Date();
+    const runId = args.runId ?? defaultRunId(profile.name, startedAt);
+    const runDir = makeRunDir(config, runId);
+    const vars = scriptEnv(plan, target.baseUrl, accountsFile, runId, runDir, config.allowRemoteLoad.join(','));
+    console.log(
+      `load: profile ${profile.name} (${scheduledIterations(profile)} logins scheduled over ${Math.round(scheduleDurationMs(profile) / 1000)} s, ` +
+        `maxVUs ${profile.maxVUs}) → ${target.baseUrl}${target.managed ? ' (reference started for this run)' : ''}`,
+    );
+    console.log(`load: engine ${engine === 'k6' ? 'k6 (binary on PATH)' : 'node (local k6-compatible engine)'}`);
+    const engineArgs = [
+      'run',
+      '--out',
+      `json=${join(runDir, 'metrics.ndjson')}`,
+      ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      scenarioPath,
+    ];
+    const exitCode = await runEngine(engineArgs, engineEnv(engine, runDir, profile, plan.env));
+    const endedAt = new Date();
+
+    const summaryPath = join(runDir, 'summary.json');
+    const summary = existsSync(summaryPath)
+      ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as SummaryData)
+      : undefined;
+    const rows = summary === undefined ? [] : thresholdRows(summary, plan.objectives);
+    const code = verdictCode(exitCode, summary, rows);
+    writeMeta(runDir, {
+      runId,
+      profile: profile.name,
+      engine,
+      target: target.baseUrl,
+      managedTarget: target.managed,
+      commit: gitCommit(process.env),
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      exitCode: code,
+      engineExitCode: exitCode,
+      complete: summary !== undefined,
+      schedule: {
+        startRate: profile.startRate,
+        timeUnit: profile.timeUnit,
+        stages: profile.stages,
+        preAllocatedVUs: profile.preAllocatedVUs,
+        maxVUs: profile.maxVUs,
+        scheduledIterations: scheduledIterations(profile),
+        durationMs: scheduleDurationMs(profile),
+      },
+    });
+    report(engine, runDir, rows, exitCode, code, summary !== undefined);
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
+}
+
+/** The run's exit code: the engine's, except a "passing" run without a summary or with a failed threshold. */
+export function verdictCode(
+  engineExit: number,
+  summary: SummaryData | undefined,
+  rows: readonly ThresholdRow[],
+): number {
+  if (engineExit !== 0) return engineExit;
+  if (summary === undefined) return 1;
+  return rows.length > 0 && rows.every((r) => r.ok) ? 0 : 99;
+}
+
+function report(
+  engine: Engine,
+  runDir: string,
+  rows: ThresholdRow[],
+  engineExit: number,
+  code: number,
+  complete: boolean,
+) {
+  console.log('');
+  console.log(`engine: ${engine}    run folder: ${runDir}`);
+  if (rows.length > 0) console.log(formatSloTable(rows));
+  console.log('');
+  const failed = rows.filter((r) => !r.ok);
+  if (code === 0) {
+    console.log(`load: PASS: all ${rows.length} SLOs hold`);
+    return;
+  }
+  for (const r of failed) {
+    console.error(`load: SLO breached: ${r.metric} ${r.expression} (observed ${r.observed})`);
+  }
+  if (!complete) {
+    console.error(
+      `load: the run did not complete (engine exit ${engineExit}): see the error above; no summary was written`,
+    );
+  } else if (engineExit === 108) {
+    console.error('load: the run was aborted (exit 108): see the reason above');
+  } else if (failed.length === 0) {
+    console.error(`load: FAIL (engine exit ${engineExit})`);
+  }
+}
+
+/** Temp file then rename: a crash never leaves a half-written meta.json that looks valid. */
+function writeMeta(runDir: string, meta: Record<string, unknown>): void {
+  const path = join(runDir, 'meta.json');
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(meta, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runMain('load', async () => {
+    try {
+      return await main();
+    } catch (error) {
+      if (error instanceof LoadInputError) throw new UserError(error.message);
+      throw error;
+    }
+  });
+}
