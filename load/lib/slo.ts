@@ -108,7 +108,7 @@ export function objectivesFor(slo: SloFile, profile: Profile): Objective[] {
       id: 'error-rate',
       metric: 'http_req_failed{name:login}',
       expression: `rate<${v.errorRateMax}`,
-      description: `under ${percent(v.errorRateMax)} of logins get an unexpected response (expected: 200, or 401 for a deliberate wrong password)`,
+      description: `under ${percent(v.errorRateMax)} of logins get an unexpected response (not 200; 401 if the password was wrong on purpose)`,
       abortable: true,
     },
     {
