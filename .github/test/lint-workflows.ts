@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 
 export interface Finding {
@@ -263,4 +264,23 @@ export function readNpmScripts(packageJsonPath: string): Set<string> {
 
 export function lintWorkflowFile(file: string, npmScripts: ReadonlySet<string>): Finding[] {
   return lintWorkflow({ file, text: readFileSync(file, 'utf8'), npmScripts });
+}
+
+// Direct use: `node --import ./cli/ts-register.js .github/test/lint-workflows.ts <workflow.yml>...`
+// prints one line per finding and exits 1 when there is any.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const files = process.argv.slice(2);
+  if (files.length === 0) {
+    console.error('usage: node --import ./cli/ts-register.js .github/test/lint-workflows.ts <workflow.yml>...');
+    process.exit(2);
+  }
+  const scripts = readNpmScripts('package.json');
+  let total = 0;
+  for (const file of files) {
+    const findings = lintWorkflowFile(file, scripts);
+    total += findings.length;
+    for (const f of findings) console.log(`${file}: ${f.rule} @ ${f.where}: ${f.message}`);
+    if (findings.length === 0) console.log(`${file}: ok`);
+  }
+  process.exitCode = total > 0 ? 1 : 0;
 }
