@@ -6,6 +6,8 @@ export const secretFieldNames: ReadonlySet<string> = new Set(['password', 'jwt',
 
 const jwsPattern = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 export const MASK = '***redacted***';
+// `"password": "..."` inside raw (possibly malformed) JSON text.
+const secretJsonMember = /("(?:password|jwt|sessionToken|tokenized)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 
 export function isSecretField(name: string | undefined): boolean {
   return name !== undefined && secretFieldNames.has(name);
@@ -19,7 +21,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
     const escaped = JSON.stringify(secret).slice(1, -1);
     if (escaped !== secret && escaped.length >= 4) out = out.split(escaped).join(MASK);
   }
-  return out.replace(jwsPattern, MASK);
+  return out.replace(jwsPattern, MASK).replace(secretJsonMember, `$1"${MASK}"`);
 }
 
 /** A redacted deep copy: secret fields masked, secret values masked inside every string. Never touches the input. */

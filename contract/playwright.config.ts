@@ -1,0 +1,81 @@
+// The contract run: a reachability setup project (fails once, clearly, when the target is down; nothing else runs),
+// then the contract specs. The target comes from config alone (AUTH_BASE_URL, or the managed reference started by
+// the global setup). Reporters: list, Allure results, Playwright JSON, and the coverage gate.
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { clauses } from './clauses.ts';
+import { targetEnv } from './support/context.ts';
+
+function configOrExit(): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`contract: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+const config = configOrExit();
+const outputDir = join(config.reportsDir, 'contract');
+const baseUrl = process.env[targetEnv.baseUrl] ?? config.authBaseUrl;
+
+const clauseIds = (source: string): string =>
+  clauses
+    .filter((c) => c.source === source)
+    .map((c) => c.id)
+    .join('|');
+
+export default defineConfig({
+  testDir: './specs',
+  outputDir: join(outputDir, 'artifacts'),
+  globalSetup: './support/global-setup.ts',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 30_000,
+  globalTimeout: 5 * 60_000,
+  reportSlowTests: null,
+  use: {
+    ...(baseUrl === undefined ? {} : { baseURL: baseUrl }),
+    trace: 'off',
+  },
+  reporter: [
+    ['list'],
+    ['json', { outputFile: join(outputDir, 'results.json') }],
+    [
+      'allure-playwright',
+      {
+        resultsDir: join(config.reportsDir, 'allure-results'),
+        detail: false,
+        suiteTitle: false,
+        // First match wins: an unreachable target is infrastructure, a security clause a finding, the rest violations.
+        categories: [
+          {
+            name: 'Infrastructure errors',
+            messageRegex:
+              '[\\s\\S]*(not reachable|ECONNREFUSED|ECONNRESET|no response from|cannot prepare the target)[\\s\\S]*',
+            matchedStatuses: ['failed', 'broken'],
+          },
+          {
+            name: 'Security findings',
+            messageRegex: `[\\s\\S]*\\[(${clauseIds('security')})\\][\\s\\S]*`,
+            matchedStatuses: ['failed', 'broken'],
+          },
+          {
+            name: 'Contract violations',
+            messageRegex: `[\\s\\S]*\\[(${clauseIds('openapi')}|${clauseIds('semantics')})\\][\\s\\S]*`,
+            matchedStatuses: ['failed', 'broken'],
+          },
+        ],
+      },
+    ],
+    ['./support/contract-reporter.ts'],
+  ],
+  projects: [
+    { name: 'reachability', testMatch: /reachability\.setup\.ts$/ },
+    { name: 'contract', testMatch: /\.spec\.ts$/, dependencies: ['reachability'] },
+  ],
+});

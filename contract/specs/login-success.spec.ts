@@ -1,0 +1,121 @@
+// 200: what a successful login must return — the documented body, a signed token that agrees with its session,
+// a fresh active session of the identity that logged in, no password, and no caching.
+import { clauseTag } from '../clauses.ts';
+import type { ClauseId } from '../clauses.ts';
+import { statusIs } from '../checks/errors.ts';
+import { parseJson } from '../checks/result.ts';
+import { responseHasNoPassword, responseIsNotStored } from '../checks/security.ts';
+import {
+  defaultSkewMs,
+  sessionBelongsToIdentity,
+  sessionIsActive,
+  sessionsAreFresh,
+  sessionTimesArePlausible,
+} from '../checks/session.ts';
+import { jwtExpMatchesSession, jwtIsAllowListedJws, tokensAreConsistent } from '../checks/token.ts';
+import type { Exchange } from '../support/http.ts';
+import { expect, test } from '../support/test.ts';
+import type { LoginApi } from '../support/test.ts';
+
+/** A valid login that conforms to the spec and answered 200; the status failure is charged to the test's clause. */
+async function successfulLogin(
+  api: LoginApi,
+  clause: ClauseId,
+  description?: string,
+): Promise<{ exchange: Exchange; body: unknown }> {
+  const exchange = await api.validLogin(description);
+  await expect(exchange).toMatchDocumentedResponse();
+  expect(
+    statusIs(clause, 200, exchange.response.status, 'valid credentials (check LOGIN_IDENTIFIER / LOGIN_PASSWORD)'),
+  ).toPass();
+  return { exchange, body: parseJson(exchange.response.text) };
+}
+
+test.describe('200 — a valid login', () => {
+  test(
+    `${clauseTag('S200-SCHEMA')} answers 200 with a body conforming to AuthLoginResponse`,
+    { tag: '@smoke' },
+    async ({ api }) => {
+      await successfulLogin(api, 'S200-SCHEMA');
+    },
+  );
+
+  test(`${clauseTag('S200-SCHEMA')} accepts application/json with a charset parameter`, async ({ api }) => {
+    const exchange = await api.call('valid credentials, Content-Type with charset', {
+      body: { identifier: api.identifier, password: api.password },
+      contentType: 'application/json; charset=utf-8',
+    });
+    await expect(exchange).toMatchDocumentedResponse();
+    expect(statusIs('S200-SCHEMA', 200, exchange.response.status, 'valid credentials with charset=utf-8')).toPass();
+  });
+
+  test(`${clauseTag('CONTENT-TYPE')} 200 and 401 carry a documented media type`, async ({ api }) => {
+    const ok = await api.validLogin();
+    await expect(ok).toMatchDocumentedResponse();
+    const rejected = await api.call('wrong password', {
+      body: { identifier: api.identifier, password: `${api.password}-wrong` },
+    });
+    await expect(rejected).toMatchDocumentedResponse();
+  });
+
+  test(
+    `${clauseTag('TOKEN-JWS')} jwt is a compact JWS with an allow-listed alg, never none`,
+    { tag: '@smoke' },
+    async ({ api, suite }) => {
+      const { body } = await successfulLogin(api, 'TOKEN-JWS');
+      await test.step(`alg in ${suite.config.jwtAlgAllowList.join(',')}`, () => {
+        expect(jwtIsAllowListedJws(body, suite.config.jwtAlgAllowList)).toPass();
+      });
+    },
+  );
+
+  test(`${clauseTag('TOKEN-CONSISTENT')} jwt = session.tokenized = tokenizedSession.tokenized`, async ({ api }) => {
+    const { body } = await successfulLogin(api, 'TOKEN-CONSISTENT');
+    expect(tokensAreConsistent(body)).toPass();
+  });
+
+  test(`${clauseTag('TOKEN-EXP-MATCHES-SESSION')} JWT exp equals session.expires_at within 1 s`, async ({ api }) => {
+    const { body } = await successfulLogin(api, 'TOKEN-EXP-MATCHES-SESSION');
+    expect(jwtExpMatchesSession(body)).toPass();
+  });
+
+  test(`${clauseTag('SESSION-TIMES')} authenticated_at is now and expires_at is later`, async ({ api }) => {
+    const { exchange, body } = await successfulLogin(api, 'SESSION-TIMES');
+    expect(
+      sessionTimesArePlausible(body, {
+        sentAt: exchange.sentAt,
+        receivedAt: exchange.receivedAt,
+        skewMs: defaultSkewMs,
+      }),
+    ).toPass();
+  });
+
+  test(`${clauseTag('SESSION-ACTIVE')} the new session is active`, async ({ api }) => {
+    const { body } = await successfulLogin(api, 'SESSION-ACTIVE');
+    expect(sessionIsActive(body)).toPass();
+  });
+
+  test(`${clauseTag('SESSION-IDENTITY')} the session belongs to the identity that logged in`, async ({ api }) => {
+    const { body } = await successfulLogin(api, 'SESSION-IDENTITY');
+    expect(sessionBelongsToIdentity(body, api.identifier)).toPass();
+  });
+
+  test(`${clauseTag('SESSION-UNIQUE')} each login issues a fresh session id, sessionToken and jwt`, async ({ api }) => {
+    const bodies: unknown[] = [];
+    for (const n of [1, 2, 3])
+      bodies.push((await successfulLogin(api, 'SESSION-UNIQUE', `valid credentials, login ${n} of 3`)).body);
+    expect(sessionsAreFresh(bodies)).toPass();
+  });
+
+  test(`${clauseTag('SEC-NO-SECRET-ECHO')} the 200 contains the password nowhere (body, JWT, headers)`, async ({
+    api,
+  }) => {
+    const { exchange } = await successfulLogin(api, 'SEC-NO-SECRET-ECHO');
+    expect(responseHasNoPassword(exchange.response, api.password)).toPass();
+  });
+
+  test(`${clauseTag('SEC-NO-STORE')} the 200 carries Cache-Control: no-store`, { tag: '@smoke' }, async ({ api }) => {
+    const { exchange } = await successfulLogin(api, 'SEC-NO-STORE');
+    expect(responseIsNotStored(exchange.response.headers)).toPass();
+  });
+});

@@ -1,0 +1,34 @@
+// Resolves the target once for the whole run: AUTH_BASE_URL as configured, or (unset) the reference service on a
+// free loopback port plus a second reference with a dead identity upstream, so the documented 502 is inducible.
+// URLs reach workers and reporters through the environment. Returns the teardown that stops what it started.
+import type { FullConfig } from '@playwright/test';
+import { loadConfig } from '../../config/index.ts';
+import { startTarget } from '../../cli/target.ts';
+import { targetEnv } from './context.ts';
+
+/** Few load accounts: the contract needs only the main account, and each one costs an argon2id hash at start-up. */
+const contractLoadAccounts = 1;
+
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  const started = Date.now();
+  let target;
+  try {
+    target = await startTarget(loadConfig(), { faultTarget: true, loadAccounts: contractLoadAccounts });
+  } catch (error) {
+    // One line, no stack: the cause is the user's configuration or a target that cannot start.
+    const message = `contract: cannot prepare the target: ${(error as Error).message.split('\n')[0] ?? String(error)}`;
+    const clean = new Error(message);
+    clean.stack = message;
+    throw clean;
+  }
+  process.env[targetEnv.baseUrl] = target.baseUrl;
+  if (target.faultBaseUrl !== undefined) process.env[targetEnv.faultBaseUrl] = target.faultBaseUrl;
+  else delete process.env[targetEnv.faultBaseUrl];
+  process.env[targetEnv.managed] = String(target.managed);
+  const what = target.managed ? 'started the reference service' : 'target';
+  console.log(
+    `contract: ${what} at ${target.baseUrl}${target.faultBaseUrl ? ` (fault target ${target.faultBaseUrl})` : ''}` +
+      (target.managed ? ` in ${Date.now() - started} ms` : ''),
+  );
+  return () => target.stop();
+}

@@ -1,0 +1,121 @@
+// The `test` every spec imports: fixtures for the suite context and a login API that records redacted
+// request/response attachments inside a `test.step`, plus Allure labels derived from the clause tags in the title.
+import { test as base } from '@playwright/test';
+import type { TestInfo } from '@playwright/test';
+import * as allure from 'allure-js-commons';
+import { clauseById } from '../clauses.ts';
+import type { Clause } from '../clauses.ts';
+import { endpoint, send } from './http.ts';
+import type { Exchange } from './http.ts';
+import { suiteContext } from './context.ts';
+import type { SuiteContext } from './context.ts';
+import { redactedRequest, redactedResponse } from './redaction.ts';
+
+export { expect } from './matchers.ts';
+
+export interface PostOptions {
+  /** Raw body text exactly as sent; objects are JSON-encoded. undefined = no body. */
+  readonly body?: unknown;
+  /** Content-Type header; null = send none. Default application/json. */
+  readonly contentType?: string | null;
+  readonly method?: string;
+  /** `fault`: the target whose identity upstream is down (for the documented 502). */
+  readonly target?: 'main' | 'fault';
+  /** Attach request and response to the report (default true; timing samples turn it off). */
+  readonly attach?: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export class LoginApi {
+  constructor(
+    private readonly suite: SuiteContext,
+    private readonly testInfo: TestInfo,
+  ) {}
+
+  get identifier(): string {
+    return this.suite.config.login.identifier;
+  }
+
+  /** The configured password: use it only in request bodies, never in titles, messages or annotations. */
+  get password(): string {
+    return this.suite.config.login.password;
+  }
+
+  /** POST the configured valid credentials. */
+  validLogin(description = 'valid credentials'): Promise<Exchange> {
+    return this.call(description, { body: { identifier: this.identifier, password: this.password } });
+  }
+
+  /** One request to the login path, as a report step with redacted attachments. */
+  async call(description: string, options: PostOptions = {}): Promise<Exchange> {
+    const method = options.method ?? this.suite.login.method;
+    const baseUrl = options.target === 'fault' ? this.suite.faultBaseUrl : this.suite.baseUrl;
+    if (baseUrl === undefined) throw new Error('no fault target is configured (AUTH_FAULT_BASE_URL)');
+    const headers: Record<string, string> = { ...options.headers };
+    const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+    if (contentType !== null && options.body !== undefined) headers['content-type'] = contentType;
+    const body =
+      options.body === undefined || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    return base.step(`${method} ${this.suite.login.path} — ${description}`, async () => {
+      const exchange = await send({
+        method,
+        url: endpoint(baseUrl, this.suite.login.path),
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+      if (options.attach !== false) await this.attach(description, exchange);
+      return exchange;
+    });
+  }
+
+  private async attach(description: string, exchange: Exchange): Promise<void> {
+    const secrets = this.suite.secrets;
+    const render = (value: object): string => JSON.stringify(value, null, 2);
+    await this.testInfo.attach(`request: ${description}`, {
+      body: render(redactedRequest(exchange, secrets)),
+      contentType: 'application/json',
+    });
+    await this.testInfo.attach(`response ${exchange.response.status}: ${description}`, {
+      body: render(redactedResponse(exchange, secrets)),
+      contentType: 'application/json',
+    });
+  }
+}
+
+/** Clause ids tagged in a title, in order: `[TOKEN-JWS] ...` -> [TOKEN-JWS]. */
+export function clausesInTitle(title: string): Clause[] {
+  return [...title.matchAll(/\[([A-Z0-9-]+)\]/g)]
+    .map((m) => clauseById.get(m[1] ?? ''))
+    .filter((c): c is Clause => c !== undefined);
+}
+
+const featureBySource: Record<Clause['source'], string> = {
+  openapi: 'OpenAPI conformance',
+  semantics: 'Login semantics',
+  security: 'Security',
+};
+
+async function labelByClause(testInfo: TestInfo): Promise<void> {
+  const clauses = clausesInTitle(testInfo.title);
+  const primary = clauses[0];
+  if (primary === undefined) return;
+  await allure.epic('POST /api/auth/login contract');
+  await allure.feature(featureBySource[primary.source]);
+  await allure.story(`${primary.id}: ${primary.title}`);
+  await allure.severity(primary.severity);
+  for (const clause of clauses) await allure.label('clause', clause.id);
+}
+
+export const test = base.extend<{ api: LoginApi; clauseLabels: void }, { suite: SuiteContext }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern here
+  suite: [async ({}, use) => use(suiteContext()), { scope: 'worker' }],
+  api: async ({ suite }, use, testInfo) => use(new LoginApi(suite, testInfo)),
+  clauseLabels: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern here
+    async ({}, use, testInfo) => {
+      await labelByClause(testInfo);
+      await use();
+    },
+    { auto: true },
+  ],
+});
