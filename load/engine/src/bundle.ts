@@ -1,0 +1,120 @@
+// Loads a k6 script the way k6 does: ES modules, types stripped (esbuild), relative imports with explicit extensions,
+// and only k6's own modules as bare imports. Also builds the engine's own thread code (worker + sandbox runtime) so
+// workers start without ts-node.
+import { existsSync } from 'node:fs';
+import { dirname, extname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Message, type Plugin } from 'esbuild';
+import { scriptError } from './errors.ts';
+
+export const ALLOWED_MODULES = ['k6', 'k6/http', 'k6/metrics', 'k6/data', 'k6/execution', 'k6/encoding', 'k6/crypto'];
+
+export interface ScriptBundle {
+  code: string;
+  sourceMap: string;
+  path: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function k6Resolver(): Plugin {
+  return {
+    name: 'k6-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        const spec = args.path;
+        if (ALLOWED_MODULES.includes(spec)) return { path: spec, external: true };
+        const where = args.importer ? relative(process.cwd(), args.importer) : '?';
+        if (spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/')) {
+          const ext = extname(spec);
+          if (!['.ts', '.js', '.mjs', '.cjs'].includes(ext)) {
+            const why =
+              ext === '.json'
+                ? 'k6 cannot import JSON: use JSON.parse(open(path))'
+                : 'add the explicit .ts or .js extension, as k6 requires';
+            return { errors: [{ text: `import "${spec}" in ${where}: ${why}` }] };
+          }
+          const full = resolve(args.resolveDir, spec);
+          if (!existsSync(full)) return { errors: [{ text: `import "${spec}" in ${where}: file ${full} not found` }] };
+          return { path: full };
+        }
+        return {
+          errors: [
+            {
+              text:
+                `import "${spec}" is not available: k6 scripts may import only ` +
+                `${ALLOWED_MODULES.join(', ')} and relative files (no npm, node: or remote modules)`,
+            },
+          ],
+        };
+      });
+    },
+  };
+}
+
+function firstError(errors: Message[]): string {
+  const e = errors[0];
+  if (!e) return 'unknown build error';
+  const loc = e.location
+    ? `${relative(process.cwd(), e.location.file)}:${e.location.line}:${e.location.column + 1}: `
+    : '';
+  return `${loc}${e.text}`;
+}
+
+export async function bundleScript(scriptPath: string): Promise<ScriptBundle> {
+  const path = resolve(scriptPath);
+  if (!existsSync(path)) throw scriptError(`script ${scriptPath} not found: pass the path of a k6 script (.ts or .js)`);
+  try {
+    const result = await build({
+      entryPoints: [path],
+      bundle: true,
+      write: false,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2022',
+      sourcemap: 'external',
+      outfile: 'k6-script-bundle.js',
+      logLevel: 'silent',
+      plugins: [k6Resolver()],
+      loader: { '.ts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js' },
+    });
+    const code = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
+    const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '';
+    return { code: code.replace(/\/\/# sourceMappingURL=.*$/m, ''), sourceMap: map, path };
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    throw scriptError(errors ? firstError(errors) : (e as Error).message);
+  }
+}
+
+async function bundleInternal(entry: string, format: 'cjs' | 'iife'): Promise<string> {
+  const result = await build({
+    entryPoints: [resolve(here, entry)],
+    bundle: true,
+    write: false,
+    format,
+    platform: format === 'cjs' ? 'node' : 'neutral',
+    target: 'es2022',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+export interface EngineCode {
+  vuThread: string;
+  ioThread: string;
+  runtime: string;
+}
+
+let engineCode: Promise<EngineCode> | undefined;
+
+/** The worker and sandbox code, built once per process (tens of ms). */
+export function loadEngineCode(): Promise<EngineCode> {
+  engineCode ??= Promise.all([
+    bundleInternal('vu/vu-thread.ts', 'cjs'),
+    bundleInternal('io/io-thread.ts', 'cjs'),
+    bundleInternal('vu/runtime.ts', 'iife'),
+  ]).then(([vuThread, ioThread, runtime]) => ({ vuThread, ioThread, runtime }));
+  return engineCode;
+}

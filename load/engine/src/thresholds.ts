@@ -1,0 +1,126 @@
+// k6 thresholds: `metric` or `metric{tag:value}` -> ['p(95)<500', {threshold, abortOnFail, delayAbortEval}].
+// Parsed and checked against the metric's type up front (InvalidConfig, exit 104), evaluated while running for
+// abortOnFail and at the end for the verdict.
+import { parseDuration } from './duration.ts';
+import { invalidConfig } from './errors.ts';
+import type { Metric, Registry, Sink, SubMetric } from './metrics.ts';
+
+export interface Threshold {
+  key: string;
+  source: string;
+  aggregation: string;
+  op: string;
+  target: number;
+  abortOnFail: boolean;
+  delayAbortEvalMs: number;
+  target_metric: Metric | SubMetric;
+  ok: boolean;
+  lastValue: number;
+}
+
+const ALLOWED: Record<string, RegExp> = {
+  counter: /^(count|rate)$/,
+  gauge: /^value$/,
+  rate: /^rate$/,
+  trend: /^(avg|min|max|med|p\(\d+(\.\d+)?\))$/,
+};
+
+const EXPR =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\s*\d+(?:\.\d+)?\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/;
+
+function typeOf(t: Metric | SubMetric): string {
+  return t.sink.type;
+}
+
+export function parseThresholds(raw: unknown, registry: Registry): Threshold[] {
+  if (raw === undefined || raw === null) return [];
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidConfig('options.thresholds must be an object');
+  const out: Threshold[] = [];
+  for (const [key, list] of Object.entries(raw as Record<string, unknown>)) {
+    const target = registry.submetric(key);
+    const items = Array.isArray(list) ? list : [list];
+    for (const item of items) {
+      let source: string;
+      let abortOnFail = false;
+      let delayAbortEvalMs = 0;
+      if (typeof item === 'string') source = item;
+      else if (
+        item !== null &&
+        typeof item === 'object' &&
+        typeof (item as Record<string, unknown>)['threshold'] === 'string'
+      ) {
+        const o = item as Record<string, unknown>;
+        source = o['threshold'] as string;
+        abortOnFail = Boolean(o['abortOnFail']);
+        if (o['delayAbortEval'] !== undefined) {
+          delayAbortEvalMs = parseDuration(o['delayAbortEval'], `thresholds["${key}"].delayAbortEval`);
+        }
+      } else {
+        throw invalidConfig(
+          `thresholds["${key}"]: ${JSON.stringify(item)} is neither a string nor {threshold, abortOnFail}`,
+        );
+      }
+      const m = EXPR.exec(source);
+      if (!m) {
+        throw invalidConfig(
+          `thresholds["${key}"]: "${source}" is not "<aggregation> <op> <number>" (e.g. "p(95)<500")`,
+        );
+      }
+      const aggregation = m[1]!.replace(/\s+/g, '');
+      if (!ALLOWED[typeOf(target)]!.test(aggregation)) {
+        throw invalidConfig(
+          `thresholds["${key}"]: "${aggregation}" does not apply to a ${typeOf(target)} metric (k6 allows ${ALLOWED[typeOf(target)]!.source})`,
+        );
+      }
+      out.push({
+        key,
+        source,
+        aggregation,
+        op: m[2] === '===' ? '==' : m[2]!,
+        target: Number(m[3]),
+        abortOnFail,
+        delayAbortEvalMs,
+        target_metric: target,
+        ok: true,
+        lastValue: 0,
+      });
+    }
+  }
+  return out;
+}
+
+function compare(v: number, op: string, t: number): boolean {
+  switch (op) {
+    case '<':
+      return v < t;
+    case '<=':
+      return v <= t;
+    case '>':
+      return v > t;
+    case '>=':
+      return v >= t;
+    case '==':
+      return v === t;
+    case '!=':
+      return v !== t;
+    default:
+      return false;
+  }
+}
+
+export function evaluate(th: Threshold, durationSec: number): boolean {
+  const sink: Sink = th.target_metric.sink;
+  th.lastValue = sink.stat(th.aggregation, durationSec);
+  th.ok = compare(th.lastValue, th.op, th.target);
+  return th.ok;
+}
+
+/** Evaluates all; returns the thresholds that demand an abort now. */
+export function evaluateForAbort(all: Threshold[], elapsedMs: number): Threshold[] {
+  const sec = elapsedMs / 1000;
+  return all.filter((th) => th.abortOnFail && elapsedMs >= th.delayAbortEvalMs && !evaluate(th, sec));
+}
+
+export function thresholdsWithoutSamples(all: Threshold[]): Threshold[] {
+  return all.filter((th) => th.target_metric.sink.count === 0);
+}

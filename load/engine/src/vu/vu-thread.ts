@@ -1,0 +1,225 @@
+// One VU = one worker thread. The script runs in a vm context (no Node globals); this thread serves its host calls.
+// HTTP goes to the I/O thread over a MessagePort while this thread blocks on Atomics.wait, so the k6 API stays
+// synchronous for the script, as in k6.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import vm from 'node:vm';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { MainToVu, VuToMain, VuWorkerData } from '../protocol.ts';
+import { mapStack } from '../stack.ts';
+import type { HostApi, MetricDeclaration, RawSample } from './host-api.ts';
+
+const wd = workerData as VuWorkerData;
+const port = parentPort!;
+const ioSignal = new Int32Array(wd.ioSignal);
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+// Live execution state written by main: [vusActive, vusInitialized, iterationsCompleted, iterationsInterrupted].
+const state = new Int32Array(wd.stateBuffer);
+
+let initPhase = true;
+const declared: MetricDeclaration[] = [];
+const sharedArrays: Record<string, string> = { ...wd.sharedArrays };
+let abortReason: string | null = null;
+
+function post(msg: VuToMain): void {
+  port.postMessage(msg);
+}
+
+const DIGESTS: Record<string, string> = {
+  md4: 'md4',
+  md5: 'md5',
+  sha1: 'sha1',
+  sha256: 'sha256',
+  sha384: 'sha384',
+  sha512: 'sha512',
+  sha512_224: 'sha512-224',
+  sha512_256: 'sha512-256',
+  ripemd160: 'ripemd160',
+};
+
+const host: HostApi = {
+  request(specJson) {
+    Atomics.store(ioSignal, 0, 0);
+    wd.ioPort.postMessage(specJson);
+    for (;;) {
+      Atomics.wait(ioSignal, 0, 0, 1000);
+      const m = receiveMessageOnPort(wd.ioPort);
+      if (m) return m.message as string;
+    }
+  },
+  sleep(ms) {
+    Atomics.wait(sleepCell, 0, 0, ms);
+  },
+  open(path, binary) {
+    const base = dirname(wd.scriptPath);
+    const full = isAbsolute(path) ? path : resolve(base, path);
+    try {
+      const buf = readFileSync(full);
+      return JSON.stringify({ v: binary ? buf.toString('base64') : buf.toString('utf8') });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      return JSON.stringify({ e: `open("${path}"): cannot read ${full} (${code})` });
+    }
+  },
+  flush(samples) {
+    post({ t: 'samples', samples: samples.slice() });
+  },
+  declareMetric(name, type, isTime) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/.test(name)) {
+      return `invalid metric name "${name}": use letters, digits and underscores, starting with a letter or _`;
+    }
+    const contains = isTime && type === 'trend' ? 'time' : 'default';
+    const existing = declared.find((d) => d.name === name);
+    if (existing && existing.type !== type) return `metric "${name}" is already declared as a ${existing.type}`;
+    if (!existing) declared.push({ name, type: type as MetricDeclaration['type'], contains });
+    return '';
+  },
+  abort(reason) {
+    abortReason = reason;
+  },
+  log(level, text) {
+    post({ t: 'log', level, text });
+  },
+  sharedArrayGet(name) {
+    return sharedArrays[name] ?? '';
+  },
+  sharedArrayPut(name, json) {
+    sharedArrays[name] = json;
+  },
+  digest(algorithm, dataB64, keyB64, encoding) {
+    const alg = DIGESTS[algorithm] ?? algorithm;
+    try {
+      const data = Buffer.from(dataB64, 'base64');
+      const h = keyB64 === '' ? createHash(alg) : createHmac(alg, Buffer.from(keyB64, 'base64'));
+      h.update(data);
+      const enc = encoding === 'base64url' || encoding === 'base64rawurl' ? 'base64url' : encoding;
+      if (enc !== 'hex' && enc !== 'base64' && enc !== 'base64url') return `!unsupported output encoding "${encoding}"`;
+      return h.digest(enc);
+    } catch (e) {
+      return `!${algorithm}: ${(e as Error).message}`;
+    }
+  },
+  randomBytesB64(size) {
+    return randomBytes(size).toString('base64');
+  },
+  utf8ToB64(text) {
+    return Buffer.from(text, 'utf8').toString('base64');
+  },
+  b64ToUtf8(b64) {
+    return Buffer.from(b64, 'base64').toString('utf8');
+  },
+  executionState() {
+    return JSON.stringify({
+      vusActive: Atomics.load(state, 0),
+      vusInitialized: Atomics.load(state, 1),
+      iterationsCompleted: Atomics.load(state, 2),
+      iterationsInterrupted: Atomics.load(state, 3),
+      currentTestRunDuration: Date.now() - wd.testStartTime,
+    });
+  },
+  isInitPhase() {
+    return initPhase;
+  },
+  now() {
+    return performance.timeOrigin + performance.now();
+  },
+};
+
+type Runtime = {
+  require(name: string): unknown;
+  setExports(e: unknown): void;
+  exportNames(): string[];
+  optionsJson(): string;
+  setSetupData(json: string): void;
+  iterate(
+    order: MainToVu & { t: 'iter' },
+    done: (o: { samples: RawSample[]; error: string | null; aborted: string | null; durationMs: number }) => void,
+  ): void;
+  lifecycle(
+    name: string,
+    argJson: string,
+    done: (o: { result: string | null; error: string | null; aborted: string | null; samples: RawSample[] }) => void,
+  ): void;
+};
+
+function describe(e: unknown): string {
+  const text =
+    e instanceof Error || (e !== null && typeof e === 'object' && 'stack' in e)
+      ? String((e as Error).stack)
+      : String(e);
+  return mapStack(text, wd.sourceMap, wd.scriptPath);
+}
+
+let runtime: Runtime;
+try {
+  const context = vm.createContext({}, { name: `VU ${wd.vuId}`, codeGeneration: { strings: true, wasm: false } });
+  vm.runInContext(wd.runtimeCode, context, { filename: 'k6-runtime.js' });
+  const g = vm.runInContext('globalThis', context) as Record<string, unknown>;
+  const factory = g['__k6RuntimeFactory'] as (h: HostApi, id: unknown) => Runtime;
+  delete g['__k6RuntimeFactory'];
+  runtime = factory(host, {
+    vuId: wd.vuId,
+    idInTest: wd.idInTest,
+    env: wd.env,
+    globalTags: wd.globalTags,
+    instanceId: wd.instanceId,
+  });
+  const wrapper = vm.runInContext(`(function (exports, require, module) {${wd.scriptCode}\n})`, context, {
+    filename: 'k6-script-bundle.js',
+  }) as (e: unknown, r: unknown, m: unknown) => void;
+  const mod = vm.runInContext('({ exports: {} })', context) as { exports: unknown };
+  const requireFn = vm.runInContext(
+    '(function (rt) { return function require(name) { return rt(name); }; })',
+    context,
+  )((name: string) => runtime.require(name));
+  wrapper(mod.exports, requireFn, mod);
+  runtime.setExports(mod.exports);
+  initPhase = false;
+  post({
+    t: 'ready',
+    options: runtime.optionsJson(),
+    exports: runtime.exportNames(),
+    metrics: declared,
+    sharedArrays,
+  });
+} catch (e) {
+  post({ t: 'initError', message: describe(e) });
+}
+
+port.on('message', (msg: MainToVu) => {
+  switch (msg.t) {
+    case 'iter':
+      runtime.iterate(msg, (o) => {
+        if (abortReason !== null && o.aborted === null) o.aborted = abortReason;
+        post({
+          t: 'done',
+          samples: o.samples,
+          error: o.error === null ? null : describe(o.error),
+          aborted: o.aborted,
+          durationMs: o.durationMs,
+        });
+      });
+      break;
+    case 'setData':
+      runtime.setSetupData(msg.data);
+      break;
+    case 'setup':
+    case 'teardown':
+    case 'summary': {
+      const name = msg.t === 'summary' ? 'handleSummary' : msg.t;
+      const arg = msg.t === 'setup' ? '' : msg.data;
+      runtime.lifecycle(name, arg, (o) => {
+        if (abortReason !== null && o.aborted === null) o.aborted = abortReason;
+        post({
+          t: 'lifecycleDone',
+          result: o.result,
+          error: o.error === null ? null : describe(o.error),
+          aborted: o.aborted,
+          samples: o.samples,
+        });
+      });
+      break;
+    }
+  }
+});
