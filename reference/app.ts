@@ -1,0 +1,183 @@
+// The reference login service as a plain function from request to response: no port, no sockets, so unit tests call
+// `handle` directly. http.ts adapts it to node:http. It implements exactly POST /api/auth/login of the contract.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Defect } from './defects.ts';
+import type { IdentityBackend } from './identity/service.ts';
+import type { AppResponse, LoginBody, LoginContext, Reply, ReplyContext, SessionBody, SessionDraft } from './reply.ts';
+import { authError, BASE_HEADERS, serialize } from './reply.ts';
+import { parseLoginRequest } from './request.ts';
+import type { SessionClaims, TokenSigner } from './tokens.ts';
+import { unsecuredJwt } from './tokens.ts';
+
+export const LOGIN_PATH = '/api/auth/login';
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface AppRequest {
+  readonly method: string;
+  /** Path and query, as on the request line. */
+  readonly url: string;
+  readonly contentType: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly body: Buffer;
+  /** The body went past MAX_BODY_BYTES and was cut. */
+  readonly tooLarge: boolean;
+  readonly remoteAddress: string;
+}
+
+export interface AppOptions {
+  readonly identity: IdentityBackend;
+  readonly signer: TokenSigner;
+  readonly defect?: Defect | undefined;
+  readonly addedLatencyMs?: number;
+  /** Share (0..1) of logins answered 502 as if the identity backend had failed. */
+  readonly failRate?: number;
+  readonly random?: () => number;
+  readonly log?: Logger | undefined;
+}
+
+export interface App {
+  handle(request: AppRequest): Promise<AppResponse>;
+}
+
+const MESSAGES = {
+  notFound: 'No such endpoint.',
+  method: 'Only POST is allowed on this path.',
+  credentials: 'The identifier or password is incorrect.',
+  upstream: 'The identity service is unavailable; try again later.',
+};
+
+export function createApp(options: AppOptions): App {
+  const { identity, signer, defect } = options;
+  const random = options.random ?? Math.random;
+  const failRate = options.failRate ?? 0;
+  const addedLatencyMs = options.addedLatencyMs ?? 0;
+  const lenient = new Set(defect?.lenient ?? []);
+  const memo = new Map<string, unknown>();
+  const warnUpstream = rateLimited(options.log);
+
+  async function finish(reply: Reply, context: ReplyContext): Promise<AppResponse> {
+    const final = defect?.reply ? defect.reply(reply, context) : reply;
+    if (addedLatencyMs > 0) await sleep(addedLatencyMs);
+    return serialize(final);
+  }
+
+  async function handle(request: AppRequest): Promise<AppResponse> {
+    const path = request.url.split('?')[0];
+    const base = { method: request.method, rawBody: request.body.toString('utf8'), memo };
+    if (path !== LOGIN_PATH)
+      return finish(authError(404, 'not_found', MESSAGES.notFound), { ...base, kind: 'not-found' });
+    if (request.method !== 'POST') {
+      return finish(authError(405, 'method_not_allowed', MESSAGES.method, { allow: 'POST' }), {
+        ...base,
+        kind: 'method-not-allowed',
+      });
+    }
+
+    const parsed = parseLoginRequest(
+      {
+        contentType: request.contentType,
+        body: request.body,
+        tooLarge: request.tooLarge,
+        maxBodyBytes: MAX_BODY_BYTES,
+      },
+      lenient,
+    );
+    if (!parsed.ok) {
+      const { problem, cause } = parsed;
+      return finish(authError(400, 'bad_request', parsed.message), {
+        ...base,
+        kind: 'bad-request',
+        problem,
+        ...(cause ? { cause } : {}),
+      });
+    }
+    const { credentials } = parsed;
+
+    let result;
+    try {
+      if (failRate > 0 && random() < failRate) throw new Error('injected failure (--fail-rate)');
+      result = await identity.authenticate({
+        ...credentials,
+        device: { ip_address: request.remoteAddress, user_agent: request.userAgent ?? '' },
+      });
+    } catch (error) {
+      warnUpstream(error instanceof Error ? error.message : String(error));
+      return finish(authError(502, 'upstream_unavailable', MESSAGES.upstream), {
+        ...base,
+        kind: 'upstream-failure',
+        credentials,
+      });
+    }
+    if (!result.ok) {
+      return finish(authError(401, 'invalid_credentials', MESSAGES.credentials), {
+        ...base,
+        kind: 'bad-credentials',
+        credentials,
+        reason: result.reason,
+      });
+    }
+
+    const identityBody = { id: result.identity.id, traits: { email: result.identity.email } };
+    let draft: SessionDraft = {
+      id: result.session.id,
+      active: true,
+      authenticatedAt: result.session.authenticated_at,
+      expiresAt: result.session.expires_at,
+      devices: result.session.devices,
+      identity: identityBody,
+    };
+    if (defect?.session) draft = defect.session(draft);
+    let claims: SessionClaims = {
+      sub: draft.identity.id,
+      sid: draft.id,
+      iat: Math.floor(Date.parse(draft.authenticatedAt) / 1000),
+      exp: Math.floor(Date.parse(draft.expiresAt) / 1000),
+    };
+    if (defect?.claims) claims = defect.claims(claims);
+    const jwt =
+      defect?.jwt === 'none'
+        ? unsecuredJwt(claims)
+        : defect?.jwt === 'opaque'
+          ? `opaque-${result.session.token.slice(4, 28)}`
+          : await signer.sign(claims);
+
+    const session: SessionBody = {
+      id: draft.id,
+      active: draft.active,
+      authenticated_at: draft.authenticatedAt,
+      expires_at: draft.expiresAt,
+      devices: draft.devices,
+      identity: draft.identity,
+      tokenized: jwt,
+    };
+    const body: LoginBody = {
+      sessionToken: result.session.token,
+      jwt,
+      session,
+      identity: draft.identity,
+      tokenizedSession: session,
+    };
+    const context: LoginContext = { ...base, kind: 'login', credentials, claims, sign: (c) => signer.sign(c) };
+    const finalBody = defect?.login ? await defect.login(body, context) : body;
+    return finish({ status: 200, headers: BASE_HEADERS, body: finalBody }, context);
+  }
+
+  return { handle };
+}
+
+/** At most one upstream-failure warning per second (with the count), so a dead upstream under load cannot flood logs. */
+function rateLimited(log: Logger | undefined): (message: string) => void {
+  let last = 0;
+  let suppressed = 0;
+  return (message) => {
+    const now = Date.now();
+    if (now - last < 1000) {
+      suppressed += 1;
+      return;
+    }
+    log?.warn({ err: message, suppressedSinceLast: suppressed }, 'identity backend failed; answering 502');
+    last = now;
+    suppressed = 0;
+  };
+}

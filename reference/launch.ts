@@ -1,0 +1,106 @@
+// Programmatic start of the reference service (and of a stand-alone identity service, for fault runs that kill and
+// restart it). Each runs as its own process; stop() ends it and everything it started.
+import type { HashCost } from './hashing.ts';
+import { spawnListening } from './spawn.ts';
+
+export interface ReferenceOptions {
+  port?: number; // default 0
+  defect?: string; // name from the catalog
+  addedLatencyMs?: number;
+  failRate?: number; // share of requests answered 502 (upstream failure), 0..1
+  hashCost?: HashCost; // default 'owasp'
+  loadAccounts?: number; // default 200
+  accountsOut?: string; // write load accounts JSON [{identifier,password}] here
+  upstream?: 'managed' | 'dead' | string; // managed: start identity child; dead: closed loopback port; or a URL
+  /** How long to wait for the listening line (OWASP hashing of many accounts takes seconds). Default 120 s. */
+  startTimeoutMs?: number;
+  /** Receives each stderr line (pino JSON logs). By default logs are kept only to explain a failed start. */
+  onLog?: (line: string) => void;
+}
+
+export interface RunningReference {
+  baseUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startReference(o: ReferenceOptions = {}): Promise<RunningReference> {
+  const args = flags({
+    port: o.port,
+    defect: o.defect,
+    'added-latency-ms': o.addedLatencyMs,
+    'fail-rate': o.failRate,
+    'hash-cost': o.hashCost,
+    'load-accounts': o.loadAccounts,
+    'accounts-out': o.accountsOut,
+    upstream: o.upstream,
+  });
+  const child = await spawnListening('reference/server.ts', args, {
+    label: 'reference',
+    timeoutMs: o.startTimeoutMs ?? 120_000,
+    detached: true,
+    onLog: o.onLog,
+  });
+  return { baseUrl: child.url, pid: child.pid, stop: child.stop };
+}
+
+export interface IdentityStartOptions {
+  /** Pass the previous run's port to restart an identity service where the reference expects it. */
+  port?: number;
+  hashCost?: HashCost;
+  loadAccounts?: number;
+  defect?: string;
+  sessionTtlSeconds?: number;
+  maxSessions?: number;
+  startTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningIdentity {
+  url: string;
+  port: number;
+  pid: number;
+  /** Graceful (SIGTERM). */
+  stop(): Promise<void>;
+  /** Abrupt (SIGKILL), as a crash would be. */
+  kill(): Promise<void>;
+}
+
+/**
+ * A stand-alone identity service. Start the reference with `upstream: identity.url`; kill() it mid-load to see 502s,
+ * then `startIdentity({ port: identity.port, ... })` again: the reference reconnects on its next request.
+ */
+export async function startIdentity(o: IdentityStartOptions = {}): Promise<RunningIdentity> {
+  const args = flags({
+    port: o.port,
+    'hash-cost': o.hashCost,
+    'load-accounts': o.loadAccounts,
+    defect: o.defect,
+    'session-ttl-s': o.sessionTtlSeconds,
+    'max-sessions': o.maxSessions,
+  });
+  const child = await spawnListening('reference/identity/server.ts', args, {
+    label: 'identity',
+    timeoutMs: o.startTimeoutMs ?? 120_000,
+    detached: true,
+    onLog: o.onLog,
+  });
+  return {
+    url: child.url,
+    port: Number(new URL(child.url).port),
+    pid: child.pid,
+    stop: child.stop,
+    kill: async () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await child.exited;
+    },
+  };
+}
+
+function flags(values: Record<string, string | number | undefined>): string[] {
+  return Object.entries(values).flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)]));
+}

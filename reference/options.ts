@@ -1,0 +1,207 @@
+// Command-line flags (and their REFERENCE_* environment twins) for the reference and identity entries. Flags win
+// over the environment. Anything invalid is a UsageError whose message is one line: what is wrong, how to fix it.
+import { DEFAULT_LOAD_ACCOUNTS, MAX_LOAD_ACCOUNTS } from './accounts.ts';
+import { defectByName } from './defects.ts';
+import type { HashCost } from './hashing.ts';
+import { HASH_COSTS } from './hashing.ts';
+
+export class UsageError extends Error {}
+
+interface FlagSpec {
+  /** Environment variable read when the flag is absent. */
+  readonly env?: string;
+  readonly boolean?: true;
+}
+
+type Raw = ReadonlyMap<string, { value: string; source: string }>;
+
+/** `--name value`, `--name=value`, boolean `--name`. Unknown flags and stray arguments are errors. */
+export function parseFlags(
+  argv: readonly string[],
+  specs: Readonly<Record<string, FlagSpec>>,
+  env: NodeJS.ProcessEnv,
+): Raw {
+  const raw = new Map<string, { value: string; source: string }>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
+    if (!match) throw new UsageError(`unexpected argument "${arg}": flags look like --name value (see --help)`);
+    const name = match[1]!;
+    const spec = specs[name];
+    if (!spec) throw new UsageError(`unknown flag --${name} (see --help)`);
+    if (spec.boolean) {
+      if (match[2] !== undefined) throw new UsageError(`--${name} takes no value`);
+      raw.set(name, { value: 'true', source: `--${name}` });
+      continue;
+    }
+    const value = match[2] ?? argv[++i];
+    if (value === undefined || (match[2] === undefined && value.startsWith('--'))) {
+      throw new UsageError(`--${name} needs a value (e.g. --${name} VALUE)`);
+    }
+    raw.set(name, { value, source: `--${name}` });
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = spec.env === undefined ? undefined : env[spec.env];
+    if (!raw.has(name) && value !== undefined && value !== '') raw.set(name, { value, source: spec.env! });
+  }
+  return raw;
+}
+
+function integer(raw: Raw, name: string, fallback: number, min: number, max: number): number {
+  const entry = raw.get(name);
+  if (!entry) return fallback;
+  if (!/^\d+$/.test(entry.value) || Number(entry.value) < min || Number(entry.value) > max) {
+    throw new UsageError(`${entry.source}="${entry.value}" must be an integer from ${min} to ${max}`);
+  }
+  return Number(entry.value);
+}
+
+function share(raw: Raw, name: string): number {
+  const entry = raw.get(name);
+  if (!entry) return 0;
+  const n = Number(entry.value);
+  if (!/^\d*\.?\d+$/.test(entry.value) || n < 0 || n > 1) {
+    throw new UsageError(`${entry.source}="${entry.value}" must be a number from 0 to 1 (e.g. 0.05 for 5%)`);
+  }
+  return n;
+}
+
+function hashCost(raw: Raw): HashCost {
+  const entry = raw.get('hash-cost');
+  if (!entry) return 'owasp';
+  if (!(HASH_COSTS as readonly string[]).includes(entry.value)) {
+    throw new UsageError(`${entry.source}="${entry.value}" must be one of: ${HASH_COSTS.join(', ')}`);
+  }
+  return entry.value as HashCost;
+}
+
+function defect(raw: Raw): string | undefined {
+  const entry = raw.get('defect');
+  if (!entry) return undefined;
+  if (!defectByName.has(entry.value)) {
+    throw new UsageError(`${entry.source}="${entry.value}" is not a known defect (list them with --list-defects)`);
+  }
+  return entry.value;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export type Upstream =
+  { readonly kind: 'managed' } | { readonly kind: 'dead' } | { readonly kind: 'url'; readonly url: string };
+
+function upstream(raw: Raw): Upstream {
+  const entry = raw.get('upstream');
+  if (!entry || entry.value === 'managed') return { kind: 'managed' };
+  if (entry.value === 'dead') return { kind: 'dead' };
+  let url: URL;
+  try {
+    url = new URL(entry.value);
+  } catch {
+    throw new UsageError(
+      `${entry.source}="${entry.value}" must be managed, dead or an http URL like http://127.0.0.1:4100`,
+    );
+  }
+  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.pathname !== '/' || url.search !== '') {
+    throw new UsageError(
+      `${entry.source}="${entry.value}" must be a loopback origin like http://127.0.0.1:4100 (no path)`,
+    );
+  }
+  return { kind: 'url', url: url.origin };
+}
+
+// ---- the reference (API) entry ----
+
+export interface ServerOptions {
+  readonly help: boolean;
+  readonly listDefects: boolean;
+  readonly port: number;
+  readonly addedLatencyMs: number;
+  readonly failRate: number;
+  readonly hashCost: HashCost;
+  readonly loadAccounts: number;
+  readonly accountsOut: string | undefined;
+  readonly upstream: Upstream;
+  readonly defect: string | undefined;
+  readonly exitOnStdinClose: boolean;
+}
+
+export const SERVER_FLAGS = {
+  help: { boolean: true },
+  'list-defects': { boolean: true },
+  port: { env: 'REFERENCE_PORT' },
+  'added-latency-ms': { env: 'REFERENCE_ADDED_LATENCY_MS' },
+  'fail-rate': { env: 'REFERENCE_FAIL_RATE' },
+  'hash-cost': { env: 'REFERENCE_HASH_COST' },
+  'load-accounts': { env: 'REFERENCE_LOAD_ACCOUNTS' },
+  'accounts-out': { env: 'REFERENCE_ACCOUNTS_OUT' },
+  upstream: { env: 'REFERENCE_UPSTREAM' },
+  defect: { env: 'REFERENCE_DEFECT' },
+  'exit-on-stdin-close': { boolean: true },
+} as const satisfies Record<string, FlagSpec>;
+
+export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const raw = parseFlags(argv, SERVER_FLAGS, env);
+  const accountsOut = raw.get('accounts-out')?.value;
+  return {
+    help: raw.has('help'),
+    listDefects: raw.has('list-defects'),
+    port: integer(raw, 'port', 0, 0, 65535),
+    addedLatencyMs: integer(raw, 'added-latency-ms', 0, 0, 60_000),
+    failRate: share(raw, 'fail-rate'),
+    hashCost: hashCost(raw),
+    loadAccounts: integer(raw, 'load-accounts', DEFAULT_LOAD_ACCOUNTS, 0, MAX_LOAD_ACCOUNTS),
+    accountsOut,
+    upstream: upstream(raw),
+    defect: defect(raw),
+    exitOnStdinClose: raw.has('exit-on-stdin-close'),
+  };
+}
+
+export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag also reads REFERENCE_<NAME> from the environment)
+  --port N               listen port on 127.0.0.1 (default 0: a free port)
+  --added-latency-ms N   delay every answer by N ms (default 0)
+  --fail-rate P          answer this share (0..1) of logins 502, as an identity failure (default 0)
+  --hash-cost C          argon2id cost: owasp (m=19456 KiB, t=2, p=1; default) or fast (tests only)
+  --load-accounts N      seed N load accounts besides the main one (default ${DEFAULT_LOAD_ACCOUNTS})
+  --accounts-out FILE    write the load accounts as JSON [{identifier, password}] (atomically)
+  --upstream U           managed (start the identity service; default), dead (a closed port) or http://127.0.0.1:PORT
+  --defect NAME          break one contract clause on purpose (see --list-defects)
+  --list-defects         print the defect names, one per line, and exit`;
+
+// ---- the identity entry ----
+
+export interface IdentityServerOptions {
+  readonly port: number;
+  readonly hashCost: HashCost;
+  readonly loadAccounts: number;
+  readonly defect: string | undefined;
+  readonly sessionTtlSeconds: number;
+  readonly maxSessions: number;
+  readonly exitOnStdinClose: boolean;
+}
+
+export const IDENTITY_FLAGS = {
+  port: { env: 'REFERENCE_IDENTITY_PORT' },
+  'hash-cost': { env: 'REFERENCE_HASH_COST' },
+  'load-accounts': { env: 'REFERENCE_LOAD_ACCOUNTS' },
+  defect: { env: 'REFERENCE_DEFECT' },
+  'session-ttl-s': { env: 'REFERENCE_SESSION_TTL_S' },
+  'max-sessions': { env: 'REFERENCE_MAX_SESSIONS' },
+  'exit-on-stdin-close': { boolean: true },
+} as const satisfies Record<string, FlagSpec>;
+
+export function parseIdentityOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): IdentityServerOptions {
+  const raw = parseFlags(argv, IDENTITY_FLAGS, env);
+  return {
+    port: integer(raw, 'port', 0, 0, 65535),
+    hashCost: hashCost(raw),
+    loadAccounts: integer(raw, 'load-accounts', DEFAULT_LOAD_ACCOUNTS, 0, MAX_LOAD_ACCOUNTS),
+    defect: defect(raw),
+    sessionTtlSeconds: integer(raw, 'session-ttl-s', 3600, 1, 86_400),
+    maxSessions: integer(raw, 'max-sessions', 10_000, 1, 1_000_000),
+    exitOnStdinClose: raw.has('exit-on-stdin-close'),
+  };
+}

@@ -1,0 +1,82 @@
+// Reference login service entry: `npm run reference -- [flags]`. Starts (or points at) the identity service, then
+// serves POST /api/auth/login on 127.0.0.1 and prints `reference listening at http://127.0.0.1:PORT` on stdout.
+import { loadAccounts } from './accounts.ts';
+import { createApp } from './app.ts';
+import { DEFECTS, defectByName } from './defects.ts';
+import { closeServer, listenOnLoopback, onShutdown, runEntry } from './entry.ts';
+import { writeFileAtomic } from './files.ts';
+import { createHttpServer } from './http.ts';
+import { deadUpstreamUrl, httpIdentityBackend } from './identity/client.ts';
+import { startIdentity } from './launch.ts';
+import type { RunningIdentity } from './launch.ts';
+import { createLogger } from './log.ts';
+import { parseServerOptions, SERVER_USAGE } from './options.ts';
+import { createTokenSigner } from './tokens.ts';
+
+runEntry('reference', async () => {
+  const options = parseServerOptions(process.argv.slice(2));
+  if (options.help) return void process.stdout.write(`${SERVER_USAGE}\n`);
+  if (options.listDefects) return void process.stdout.write(DEFECTS.map((d) => `${d.name}\n`).join(''));
+
+  const log = createLogger('reference');
+  if (options.accountsOut !== undefined) {
+    try {
+      writeFileAtomic(options.accountsOut, `${JSON.stringify(loadAccounts(options.loadAccounts), null, 2)}\n`);
+    } catch (error) {
+      throw new Error(`cannot write --accounts-out ${options.accountsOut}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  let identity: RunningIdentity | undefined;
+  let upstreamUrl: string;
+  if (options.upstream.kind === 'managed') {
+    identity = await startIdentity({
+      hashCost: options.hashCost,
+      loadAccounts: options.loadAccounts,
+      ...(options.defect !== undefined ? { defect: options.defect } : {}),
+      // The identity child logs to our stderr, so one stream carries both processes' logs.
+      onLog: (line) => process.stderr.write(`${line}\n`),
+    }).catch((error: unknown) => {
+      throw new Error(`identity service failed to start: ${(error as Error).message}`, { cause: error });
+    });
+    upstreamUrl = identity.url;
+  } else if (options.upstream.kind === 'dead') {
+    upstreamUrl = await deadUpstreamUrl();
+  } else {
+    upstreamUrl = options.upstream.url;
+  }
+
+  const backend = httpIdentityBackend(upstreamUrl);
+  const defect = options.defect === undefined ? undefined : defectByName.get(options.defect);
+  const app = createApp({
+    identity: backend,
+    signer: await createTokenSigner(),
+    defect,
+    addedLatencyMs: options.addedLatencyMs,
+    failRate: options.failRate,
+    log,
+  });
+  const server = createHttpServer(app, log);
+  const port = await listenOnLoopback(server, options.port);
+  log.info(
+    {
+      port,
+      upstream: options.upstream.kind === 'url' ? upstreamUrl : `${options.upstream.kind} (${upstreamUrl})`,
+      defect: options.defect ?? null,
+      hashCost: options.hashCost,
+      loadAccounts: options.loadAccounts,
+      addedLatencyMs: options.addedLatencyMs,
+      failRate: options.failRate,
+    },
+    'reference ready',
+  );
+  onShutdown(async (reason) => {
+    log.info({ reason }, 'reference shutting down');
+    await closeServer(server);
+    await backend.close();
+    await identity?.stop();
+  }, options.exitOnStdinClose);
+  process.stdout.write(`reference listening at http://127.0.0.1:${port}\n`);
+});
