@@ -37,7 +37,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Runs a CLI entry: InputError (or a ConfigError from config/) becomes one line on stderr and exit 2;
+ * Runs a CLI entry: InputError (or ConfigError from config/, LoadInputError from load/lib) becomes one line on stderr and exit 2;
  * anything else is a bug and keeps its stack.
  */
 export function runCli(main: () => Promise<number>): void {
@@ -46,7 +46,7 @@ export function runCli(main: () => Promise<number>): void {
       process.exitCode = code;
     },
     (error: unknown) => {
-      if (error instanceof Error && (error.name === 'InputError' || error.name === 'ConfigError')) {
+      if (error instanceof Error && ['InputError', 'ConfigError', 'LoadInputError'].includes(error.name)) {
         console.error(`error: ${error.message}`);
         process.exitCode = 2;
         return;

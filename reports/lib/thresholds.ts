@@ -68,37 +68,13 @@ export function parseMetricKey(key: string): MetricKey {
   return { key: key.trim(), name: m[1], tags };
 }
 
-/** SLO thresholds by metric key, from config/slo.json or a summary: {"http_req_duration": ["p(95)<500"], ...}. */
+/** Threshold expressions by metric key, as k6 declares them: {"http_req_duration{name:login}": ["p(95)<500"]}. */
 export type ThresholdSet = Map<string, string[]>;
 
 function addAll(into: ThresholdSet, key: string, exprs: string[]): void {
   const list = into.get(key) ?? [];
   for (const e of exprs) if (!list.includes(e)) list.push(e);
   into.set(key, list);
-}
-
-/**
- * Reads thresholds in k6's options format: {metric: ["expr" | {threshold: "expr"}]} either at the top level or under
- * "thresholds" (what config/slo.json is expected to hold).
- */
-export function thresholdsFromOptions(raw: unknown, source: string): ThresholdSet {
-  const out: ThresholdSet = new Map();
-  if (typeof raw !== 'object' || raw === null) throw new InputError(`${source} is not a JSON object of thresholds`);
-  const obj = raw as Record<string, unknown>;
-  const holder = typeof obj.thresholds === 'object' && obj.thresholds !== null ? obj.thresholds : obj;
-  for (const [key, value] of Object.entries(holder as Record<string, unknown>)) {
-    const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined;
-    if (list === undefined) continue; // not a threshold entry (e.g. a description field)
-    const exprs = list.map((item) => {
-      const expr = typeof item === 'string' ? item : (item as { threshold?: unknown } | null)?.threshold;
-      if (typeof expr !== 'string') throw new InputError(`${source}: thresholds of "${key}" must be strings`);
-      parseThreshold(expr);
-      return expr;
-    });
-    parseMetricKey(key);
-    addAll(out, key, exprs);
-  }
-  return out;
 }
 
 export function mergeThresholdSets(...sets: ThresholdSet[]): ThresholdSet {

@@ -13,6 +13,8 @@ type Tags = Record<string, unknown> | null | undefined;
 
 export class RequestStats {
   readonly all = new LogHistogram();
+  /** Latencies of the KO requests alone (the distribution chart stacks OK and KO). */
+  readonly failed = new LogHistogram();
   ok = 0;
   ko = 0;
 }
@@ -38,6 +40,27 @@ const MAX_NAMES = 50;
 const MAX_ERRORS = 100;
 // Metrics the report always reads; others (http_req_blocked, data_sent, ...) are read only when a threshold names them.
 const alwaysRead = new Set(['http_req_duration', 'vus', 'checks', 'iterations', 'dropped_iterations']);
+const derivedFromDuration = new Set(['http_reqs', 'http_req_failed']);
+/** k6's built-in metric types: a counter that never got a sample (dropped_iterations) is 0, not "no data". */
+const builtinTypes: Record<string, MetricType> = {
+  http_reqs: 'counter',
+  iterations: 'counter',
+  dropped_iterations: 'counter',
+  data_sent: 'counter',
+  data_received: 'counter',
+  http_req_failed: 'rate',
+  checks: 'rate',
+  vus: 'gauge',
+  vus_max: 'gauge',
+  http_req_duration: 'trend',
+  http_req_waiting: 'trend',
+  http_req_blocked: 'trend',
+  http_req_connecting: 'trend',
+  http_req_tls_handshaking: 'trend',
+  http_req_sending: 'trend',
+  http_req_receiving: 'trend',
+  iteration_duration: 'trend',
+};
 
 export class RunAggregator {
   readonly all = new RequestStats();
@@ -66,7 +89,10 @@ export class RunAggregator {
     const s = new MetricSeries(key);
     this.series.set(key.key, s);
     this.seriesByName.set(key.name, [...(this.seriesByName.get(key.name) ?? []), s]);
-    this.wanted.add(key.name);
+    s.type ??= builtinTypes[key.name];
+    // k6 emits http_reqs and http_req_failed once per request with the same tags as http_req_duration: they are
+    // derived from that point (below) instead of parsing two more lines per request.
+    if (!derivedFromDuration.has(key.name)) this.wanted.add(key.name);
     return s;
   }
 
@@ -186,6 +212,11 @@ export class RunAggregator {
     const nameTag = tags?.name ?? tags?.url;
     let name = typeof nameTag === 'string' && nameTag !== '' ? nameTag : 'request';
     if (!this.byName.has(name) && this.byName.size >= MAX_NAMES) name = '(other requests)';
+    for (const series of this.seriesByName.get('http_reqs') ?? [])
+      if (series.matches(tags)) series.add(1, instance, time);
+    for (const series of this.seriesByName.get('http_req_failed') ?? []) {
+      if (series.matches(tags)) series.add(ok ? 0 : 1, instance, time);
+    }
     const stats = [
       this.all,
       this.instance(instance, time).requests,
@@ -194,7 +225,10 @@ export class RunAggregator {
     for (const s of stats) {
       s.all.record(duration);
       if (ok) s.ok += 1;
-      else s.ko += 1;
+      else {
+        s.ko += 1;
+        s.failed.record(duration);
+      }
     }
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     if (!ok) {

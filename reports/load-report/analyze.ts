@@ -1,19 +1,14 @@
 // Turns one load run — or several load generators' runs of one test — into the figures every report shows:
 // global statistics, thresholds evaluated globally, checks, time series. The same function feeds the HTML report,
 // the history record, the Allure bridge and the gate, so they can never disagree.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { InputError, readJsonFile } from '../lib/files.ts';
+import { objectivesFor, parseSlo, type Objective } from '../../load/lib/slo.ts';
+import { parseProfiles, selectProfile } from '../../load/lib/profiles.ts';
+import { InputError } from '../lib/files.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { readMeta, readSummary, type K6Summary, type RunMeta } from '../lib/k6-summary.ts';
-import {
-  compare,
-  mergeThresholdSets,
-  parseMetricKey,
-  parseThreshold,
-  thresholdsFromOptions,
-  type ThresholdSet,
-} from '../lib/thresholds.ts';
+import { compare, mergeThresholdSets, parseMetricKey, parseThreshold, type ThresholdSet } from '../lib/thresholds.ts';
 import { RunAggregator, type RequestStats } from './aggregate.ts';
 
 export interface RunSource {
@@ -43,6 +38,8 @@ export interface StatsRow {
 export interface ThresholdResult {
   metric: string;
   expression: string;
+  /** What the objective means, from config/slo.json (empty for thresholds the SLO file does not know). */
+  description: string;
   /** The aggregate the expression tests (e.g. p(95)=231.4), NaN when the metric had no samples. */
   value: number;
   ok: boolean;
@@ -74,6 +71,7 @@ export interface RunAnalysis {
 }
 
 export const sloPath = join(repoRoot, 'config', 'slo.json');
+export const profilesPath = join(repoRoot, 'config', 'profiles.json');
 const metricFilePattern = /^metrics.*\.(ndjson|jsonl|json)(\.gz)?$/;
 
 /** A run directory, or a directory of per-instance run directories, as sources. */
@@ -113,9 +111,19 @@ function sourceOf(dir: string): RunSource | undefined {
   };
 }
 
-export function readSloThresholds(path: string = sloPath): ThresholdSet {
-  if (!existsSync(path)) return new Map();
-  return thresholdsFromOptions(readJsonFile(path, 'SLO file'), path);
+/**
+ * The objectives config/slo.json sets for a profile, computed by the load suite's own code (load/lib/slo.ts), so the
+ * report judges exactly what the k6 script declared. Undefined when the files or the profile are not there.
+ */
+export function sloObjectives(profileName: string): Objective[] | undefined {
+  if (profileName === '' || !existsSync(sloPath) || !existsSync(profilesPath)) return undefined;
+  try {
+    const profiles = parseProfiles(readFileSync(profilesPath, 'utf8'), profilesPath);
+    if (!profiles.has(profileName)) return undefined;
+    return objectivesFor(parseSlo(readFileSync(sloPath, 'utf8'), sloPath), selectProfile(profiles, profileName));
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
 }
 
 function summaryThresholds(summary: K6Summary | undefined): ThresholdSet {
@@ -127,16 +135,29 @@ function summaryThresholds(summary: K6Summary | undefined): ThresholdSet {
   return out;
 }
 
+function objectiveThresholds(objectives: readonly Objective[]): ThresholdSet {
+  const out: ThresholdSet = new Map();
+  for (const o of objectives) out.set(o.metric, [...(out.get(o.metric) ?? []), o.expression]);
+  return out;
+}
+
 export interface AnalyzeOptions {
-  /** Thresholds from config/slo.json (default) — pass an empty map to judge only what the run declared. */
-  slo?: ThresholdSet;
+  /**
+   * SLO objectives the run must declare; default: config/slo.json for the run's profile. `null` judges only what the
+   * run declared. When no summary exists (stream only), these objectives are the thresholds.
+   */
+  objectives?: readonly Objective[] | null;
 }
 
 export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): Promise<RunAnalysis> {
   const sources = discoverSources(dirs);
-  const slo = options.slo ?? readSloThresholds();
   const summaries = sources.map((s) => s.summary).filter((s): s is K6Summary => s !== undefined);
-  const declared = mergeThresholdSets(slo, ...summaries.map(summaryThresholds));
+  const profile = sources.map((s) => s.meta?.profile).find((p) => p) ?? '';
+  const objectives = options.objectives === undefined ? (sloObjectives(profile) ?? []) : (options.objectives ?? []);
+  // What the run declared is authoritative (the script sized its thresholds to the schedule actually run); the SLO
+  // file's objectives stand in when no summary exists, and are checked to be present otherwise.
+  const fromRun = mergeThresholdSets(...summaries.map(summaryThresholds));
+  const declared = summaries.length > 0 ? fromRun : objectiveThresholds(objectives);
 
   const agg = new RunAggregator();
   for (const [key] of declared) {
@@ -181,7 +202,10 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     ? [...agg.instances].map(([n, s]) => statsRow(n, s.requests, Math.max(1e-9, (s.lastMs - s.firstMs) / 1000)))
     : [];
 
-  const thresholds = evaluateThresholds(declared, slo, sources, agg, durationSec, merged);
+  const thresholds = [
+    ...evaluateThresholds(declared, objectives, sources, agg, durationSec, merged),
+    ...missingObjectives(objectives, declared),
+  ];
   const checks = agg.checks.size > 0 ? [...agg.checks].map(([name, c]) => ({ name, ...c })) : summaryChecks(summaries);
   return {
     sources,
@@ -202,9 +226,28 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
   };
 }
 
+/** Objectives of config/slo.json the run did not declare at all (same metric and statistic): an SLO nobody checked. */
+function missingObjectives(objectives: readonly Objective[], declared: ThresholdSet): ThresholdResult[] {
+  return objectives
+    .filter(
+      (o) => !(declared.get(o.metric) ?? []).some((e) => parseThreshold(e).stat === parseThreshold(o.expression).stat),
+    )
+    .map((o) => ({
+      metric: o.metric,
+      expression: o.expression,
+      description: o.description,
+      value: NaN,
+      ok: false,
+      judgedBy: 'metrics stream' as const,
+      declaredIn: ['config/slo.json'],
+      perInstance: [],
+      note: `objective "${o.id}" of config/slo.json was not declared by the run: it was never evaluated`,
+    }));
+}
+
 function evaluateThresholds(
   declared: ThresholdSet,
-  slo: ThresholdSet,
+  objectives: readonly Objective[],
   sources: RunSource[],
   agg: RunAggregator,
   durationSec: number,
@@ -216,8 +259,10 @@ function evaluateThresholds(
     const series = agg.series.get(key);
     for (const expression of exprs) {
       const expr = parseThreshold(expression);
+      const objective = objectives.find((o) => o.metric === key && parseThreshold(o.expression).stat === expr.stat);
+      const description = objective?.description ?? '';
       const declaredIn = [
-        ...(slo.get(key)?.includes(expression) ? ['config/slo.json'] : []),
+        ...(objective?.expression === expression ? ['config/slo.json'] : []),
         ...(sources.some((s) => s.summary?.metrics[key]?.thresholds[expression]) ? ['load script'] : []),
       ];
       const perInstance = merged
@@ -228,59 +273,25 @@ function evaluateThresholds(
         : [];
       const k6Verdict = single?.metrics[key]?.thresholds[expression];
       const streamValue = series?.stat(expr.stat, durationSec);
+      const base = { metric: key, expression, description, declaredIn, perInstance };
       if (k6Verdict !== undefined) {
+        // One generator: k6's own verdict stands (its exit code depends on it); the value is exact.
         const value = single?.metrics[key]?.values[expr.stat] ?? streamValue ?? NaN;
-        results.push({
-          metric: key,
-          expression,
-          value,
-          ok: k6Verdict.ok,
-          judgedBy: 'k6 summary',
-          declaredIn,
-          perInstance,
-          note: '',
-        });
-        continue;
-      }
-      if (streamValue === undefined || Number.isNaN(streamValue)) {
+        results.push({ ...base, value, ok: k6Verdict.ok, judgedBy: 'k6 summary', note: '' });
+      } else if (streamValue === undefined || Number.isNaN(streamValue)) {
         // k6 lets a threshold on a metric without samples pass; a release gate must not.
-        const summaryValue = single?.metrics[key]?.values[expr.stat];
-        if (summaryValue !== undefined) {
-          const ok = compare(summaryValue, expr.op, expr.limit);
-          results.push({
-            metric: key,
-            expression,
-            value: summaryValue,
-            ok,
-            judgedBy: 'k6 summary',
-            declaredIn,
-            perInstance,
-            note: 'declared only in config/slo.json; judged on the summary value',
-          });
-        } else {
-          results.push({
-            metric: key,
-            expression,
-            value: NaN,
-            ok: false,
-            judgedBy: merged ? 'merged stream' : 'metrics stream',
-            declaredIn,
-            perInstance,
-            note: 'no samples: the SLO could not be evaluated',
-          });
-        }
-        continue;
+        const judgedBy = merged ? 'merged stream' : 'metrics stream';
+        results.push({ ...base, value: NaN, ok: false, judgedBy, note: 'no samples: the SLO could not be evaluated' });
+      } else {
+        const instances = sources.length > 1 ? sources.length : agg.instances.size;
+        results.push({
+          ...base,
+          value: streamValue,
+          ok: compare(streamValue, expr.op, expr.limit),
+          judgedBy: merged ? 'merged stream' : 'metrics stream',
+          note: merged ? `global over ${instances} instances` : '',
+        });
       }
-      results.push({
-        metric: key,
-        expression,
-        value: streamValue,
-        ok: compare(streamValue, expr.op, expr.limit),
-        judgedBy: merged ? 'merged stream' : 'metrics stream',
-        declaredIn,
-        perInstance,
-        note: merged ? `global over ${sources.length > 1 ? sources.length : agg.instances.size} instances` : '',
-      });
     }
   }
   return results;

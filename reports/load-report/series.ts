@@ -36,7 +36,7 @@ export class MetricSeries {
 
   /** The value of a threshold stat ("p(95)", "rate", ...), or undefined when it has no samples or no meaning. */
   stat(stat: string, durationSec: number): number | undefined {
-    if (this.samples === 0) return undefined;
+    if (this.samples === 0) return this.type === 'counter' && (stat === 'count' || stat === 'rate') ? 0 : undefined;
     const p = percentileOf(stat);
     if (p !== undefined) return this.trend.percentile(p);
     switch (stat) {

@@ -1,0 +1,68 @@
+// npm run report:load -- <run-dir> [<run-dir> ...] [--out FILE]
+// Builds the self-contained HTML load report of one run (written to <run-dir>/report.html), or of several load
+// generators' runs of one test merged into global figures (written to --out, default <first-dir>/../merged-report.html).
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError, runCli, writeFileAtomic } from '../lib/files.ts';
+import { latestLoadRun } from '../lib/paths.ts';
+import { analyzeRun, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
+import { renderLoadReport } from './render.ts';
+
+export interface LoadReportResult {
+  htmlPath: string;
+  analysis: RunAnalysis;
+}
+
+export async function buildLoadReport(
+  runDirs: string[],
+  out?: string,
+  options: AnalyzeOptions = {},
+): Promise<LoadReportResult> {
+  if (runDirs.length === 0) throw new InputError('no load run directory given: npm run report:load -- <run-dir>');
+  const dirs = runDirs.map((d) => resolve(d));
+  const analysis = await analyzeRun(dirs, options);
+  const htmlPath = resolve(
+    out ??
+      (dirs.length === 1 ? join(dirs[0] ?? '.', 'report.html') : join(dirname(dirs[0] ?? '.'), 'merged-report.html')),
+  );
+  writeFileAtomic(htmlPath, renderLoadReport(analysis));
+  return { htmlPath, analysis };
+}
+
+const usage =
+  'usage: npm run report:load -- [<run-dir> ...] [--out FILE]   (default: the latest run under reports/output/load)';
+
+export function parseArgs(argv: string[]): { dirs: string[]; out: string | undefined } {
+  const dirs: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--out') {
+      out = argv[++i];
+      if (out === undefined || out.startsWith('--')) throw new InputError(`--out needs a file path; ${usage}`);
+    } else if (arg === '--help' || arg === '-h') {
+      throw new InputError(usage);
+    } else if (arg.startsWith('-')) {
+      throw new InputError(`unknown option ${arg}; ${usage}`);
+    } else dirs.push(arg);
+  }
+  return { dirs, out };
+}
+
+async function main(): Promise<number> {
+  const { dirs, out } = parseArgs(process.argv.slice(2));
+  if (dirs.length === 0) {
+    const latest = latestLoadRun();
+    if (latest === undefined) throw new InputError(`no load run found under reports/output/load; ${usage}`);
+    dirs.push(latest);
+  }
+  const started = performance.now();
+  const { htmlPath, analysis } = await buildLoadReport(dirs, out);
+  const failed = analysis.thresholds.filter((t) => !t.ok).length;
+  console.log(
+    `load report: ${htmlPath} (${analysis.global.count} requests, ${failed === 0 ? 'all thresholds passed' : `${failed} threshold(s) failed`}, ${Math.round(performance.now() - started)} ms)`,
+  );
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);

@@ -1,0 +1,187 @@
+// A run against its baseline: latency percentiles, error rate and throughput, each with its delta and a verdict
+// against the tolerances of config/review-tolerances.json. Pure functions: the gate and the review page share them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, isRecord, readJsonFile } from '../lib/files.ts';
+import { repoRoot } from '../lib/paths.ts';
+import type { HistoryRecord } from './history.ts';
+
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface LatencyTolerance {
+  /** Relative increase (%) that warns / fails... */
+  warnPct: number;
+  failPct: number;
+  /** ...but only when the absolute increase also exceeds this (ms): noise on tiny latencies is not a regression. */
+  minDeltaMs: number;
+}
+
+export interface Tolerances {
+  p50: LatencyTolerance;
+  p95: LatencyTolerance;
+  p99: LatencyTolerance;
+  /** Absolute increase of the KO share (0.005 = half a percentage point). */
+  errorRate: { warnIncrease: number; failIncrease: number };
+  /** Relative drop of requests per second (%). */
+  throughput: { warnDropPct: number; failDropPct: number };
+  /** Runs shown in the trend charts. */
+  trendRuns: number;
+}
+
+export const tolerancesPath = join(repoRoot, 'config', 'review-tolerances.json');
+
+function numberAt(obj: Record<string, unknown>, key: string, where: string): number {
+  const v = obj[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new InputError(`${where}: "${key}" must be a number >= 0`);
+  return v;
+}
+
+function section(raw: Record<string, unknown>, key: string, where: string): Record<string, unknown> {
+  const v = raw[key];
+  if (!isRecord(v)) throw new InputError(`${where}: "${key}" must be an object`);
+  return v;
+}
+
+export function parseTolerances(raw: unknown, where: string): Tolerances {
+  if (!isRecord(raw)) throw new InputError(`${where} must be a JSON object with p50, p95, p99, errorRate, throughput`);
+  const latency = (key: string): LatencyTolerance => {
+    const s = section(raw, key, where);
+    const t = {
+      warnPct: numberAt(s, 'warnPct', `${where} ${key}`),
+      failPct: numberAt(s, 'failPct', `${where} ${key}`),
+      minDeltaMs: numberAt(s, 'minDeltaMs', `${where} ${key}`),
+    };
+    if (t.warnPct > t.failPct) throw new InputError(`${where} ${key}: warnPct must not exceed failPct`);
+    return t;
+  };
+  const e = section(raw, 'errorRate', where);
+  const t = section(raw, 'throughput', where);
+  const trendRuns = raw.trendRuns === undefined ? 20 : numberAt(raw, 'trendRuns', where);
+  return {
+    p50: latency('p50'),
+    p95: latency('p95'),
+    p99: latency('p99'),
+    errorRate: {
+      warnIncrease: numberAt(e, 'warnIncrease', `${where} errorRate`),
+      failIncrease: numberAt(e, 'failIncrease', `${where} errorRate`),
+    },
+    throughput: {
+      warnDropPct: numberAt(t, 'warnDropPct', `${where} throughput`),
+      failDropPct: numberAt(t, 'failDropPct', `${where} throughput`),
+    },
+    trendRuns: Math.max(2, Math.floor(trendRuns)),
+  };
+}
+
+export function loadTolerances(path: string = tolerancesPath): Tolerances {
+  if (!existsSync(path))
+    throw new InputError(`review tolerances ${path} do not exist: create it or pass --tolerances FILE`);
+  return parseTolerances(readJsonFile(path, 'review tolerances'), path);
+}
+
+export interface Comparison {
+  key: 'p50' | 'p95' | 'p99' | 'errorRate' | 'throughput';
+  label: string;
+  unit: 'ms' | 'share' | 'req/s';
+  baseline: number;
+  current: number;
+  delta: number;
+  /** Relative change in %, NaN when the baseline is 0. */
+  deltaPct: number;
+  verdict: Verdict;
+  rule: string;
+}
+
+const worst = (vs: Verdict[]): Verdict => (vs.includes('fail') ? 'fail' : vs.includes('warn') ? 'warn' : 'pass');
+
+export function compareRuns(run: HistoryRecord, baseline: HistoryRecord, tol: Tolerances): Comparison[] {
+  const out: Comparison[] = [];
+  for (const key of ['p50', 'p95', 'p99'] as const) {
+    const t = tol[key];
+    const delta = run[key] - baseline[key];
+    const deltaPct = baseline[key] > 0 ? (delta / baseline[key]) * 100 : NaN;
+    const beyond = (pct: number): boolean => delta > t.minDeltaMs && (Number.isNaN(deltaPct) || deltaPct > pct);
+    const verdict: Verdict = !Number.isFinite(run[key])
+      ? 'fail'
+      : beyond(t.failPct)
+        ? 'fail'
+        : beyond(t.warnPct)
+          ? 'warn'
+          : 'pass';
+    out.push({
+      key,
+      label: `${key} latency`,
+      unit: 'ms',
+      baseline: baseline[key],
+      current: run[key],
+      delta,
+      deltaPct,
+      verdict,
+      rule: `fails above +${t.failPct} % and +${t.minDeltaMs} ms (warns above +${t.warnPct} %)`,
+    });
+  }
+  {
+    const t = tol.errorRate;
+    const delta = run.errorRate - baseline.errorRate;
+    const verdict: Verdict = !Number.isFinite(run.errorRate)
+      ? 'fail'
+      : delta > t.failIncrease
+        ? 'fail'
+        : delta > t.warnIncrease
+          ? 'warn'
+          : 'pass';
+    out.push({
+      key: 'errorRate',
+      label: 'error rate',
+      unit: 'share',
+      baseline: baseline.errorRate,
+      current: run.errorRate,
+      delta,
+      deltaPct: baseline.errorRate > 0 ? (delta / baseline.errorRate) * 100 : NaN,
+      verdict,
+      rule: `fails above +${(t.failIncrease * 100).toFixed(2)} points (warns above +${(t.warnIncrease * 100).toFixed(2)})`,
+    });
+  }
+  {
+    const t = tol.throughput;
+    const delta = run.throughput - baseline.throughput;
+    const deltaPct = baseline.throughput > 0 ? (delta / baseline.throughput) * 100 : NaN;
+    const drop = -deltaPct;
+    const verdict: Verdict = !Number.isFinite(run.throughput)
+      ? 'fail'
+      : drop > t.failDropPct
+        ? 'fail'
+        : drop > t.warnDropPct
+          ? 'warn'
+          : 'pass';
+    out.push({
+      key: 'throughput',
+      label: 'throughput',
+      unit: 'req/s',
+      baseline: baseline.throughput,
+      current: run.throughput,
+      delta,
+      deltaPct,
+      verdict,
+      rule: `fails below −${t.failDropPct} % (warns below −${t.warnDropPct} %)`,
+    });
+  }
+  return out;
+}
+
+export function overallVerdict(comparisons: Comparison[]): Verdict {
+  return worst(comparisons.map((c) => c.verdict));
+}
+
+/** The baseline: the most recent passing run of the same profile that started before this one. */
+export function pickBaseline(history: HistoryRecord[], run: HistoryRecord): HistoryRecord | undefined {
+  const started = Date.parse(run.startedAt);
+  return history
+    .filter((r) => r.passed && r.runId !== run.runId && r.profile === run.profile)
+    .filter(
+      (r) =>
+        !Number.isFinite(started) || !Number.isFinite(Date.parse(r.startedAt)) || Date.parse(r.startedAt) < started,
+    )
+    .at(-1);
+}
