@@ -18,6 +18,7 @@ type Direction = 'request' | 'response';
 
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const obj = (v: Json | undefined): JsonObject => (isObject(v) ? v : {});
+const asList = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
 const same = (a: Json | undefined, b: Json | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
 const show = (v: Json | undefined): string => (v === undefined ? 'none' : JSON.stringify(v));
 
@@ -54,7 +55,14 @@ export function compareSpecs(base: JsonObject, next: JsonObject): Change[] {
       const where = `${method.toUpperCase()} ${path}`;
       if (isObject(a) && !isObject(b)) out.add('breaking', where, 'operation removed');
       else if (!isObject(a) && isObject(b)) out.add('harmless', where, 'operation added');
-      else if (isObject(a) && isObject(b)) compareOperation(out, where, a, b);
+      else if (isObject(a) && isObject(b)) {
+        // Path-level parameters apply to every operation under the path.
+        const withPathParams = (op: JsonObject, item: Json | undefined): JsonObject => ({
+          ...op,
+          parameters: [...asList(obj(item)['parameters']), ...asList(op['parameters'])],
+        });
+        compareOperation(out, where, withPathParams(a, basePaths[path]), withPathParams(b, nextPaths[path]));
+      }
     }
   }
   return out.changes;

@@ -91,6 +91,10 @@ function spec(request: JsonObject, response: JsonObject, statuses: string[] = ['
   };
 }
 const str = { type: 'string' };
+function withPathParameter(doc: JsonObject, parameter: JsonObject): JsonObject {
+  const paths = doc['paths'] as JsonObject;
+  return { ...doc, paths: { '/login': { ...(paths['/login'] as JsonObject), parameters: [parameter] } } };
+}
 const obj = (properties: JsonObject, extra: JsonObject = {}): JsonObject => ({ type: 'object', properties, ...extra });
 
 // [name, base spec, next spec, expected "severity where: message" lines]
@@ -154,6 +158,12 @@ const rules: [string, JsonObject, JsonObject, string[]][] = [
     spec(obj({}), obj({ list: { type: 'array', items: obj({ ip: str }) } })),
     spec(obj({}), obj({ list: { type: 'array', items: obj({ ip: { type: 'integer' } }) } })),
     ['breaking POST /login response 200 application/json $.list[].ip: type "string" -> "integer"'],
+  ],
+  [
+    'a new required path-level parameter is breaking for the operation under it',
+    spec(obj({}), obj({})),
+    withPathParameter(spec(obj({}), obj({})), { name: 'X-Tenant', in: 'header', required: true, schema: str }),
+    ['breaking POST /login parameter header:X-Tenant: new required parameter'],
   ],
   [
     'removed operation is breaking',
