@@ -313,6 +313,8 @@ async function main(): Promise<number> {
       exitCode: code,
       engineExitCode: exitCode,
       complete: summary !== undefined,
+      // Exactly what the script declared (after env overrides), so reports judge the run by its own thresholds.
+      objectives: plan.objectives,
       schedule: {
         startRate: profile.startRate,
         timeUnit: profile.timeUnit,
