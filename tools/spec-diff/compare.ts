@@ -71,7 +71,8 @@ export function compareSpecs(base: JsonObject, next: JsonObject): Change[] {
 function compareSecurity(out: Collector, where: string, a: Json | undefined, b: Json | undefined): void {
   const empty = (v: Json | undefined): boolean => v === undefined || (Array.isArray(v) && v.length === 0);
   if (same(a, b) || (empty(a) && empty(b))) return;
-  out.add(empty(a) ? 'breaking' : 'harmless', where, `security requirements ${show(a)} -> ${show(b)}`);
+  // New or different credentials are needed: clients break. Dropping the requirement does not break them.
+  out.add(empty(b) ? 'harmless' : 'breaking', where, `security requirements ${show(a)} -> ${show(b)}`);
 }
 
 function compareText(out: Collector, where: string, a: JsonObject, b: JsonObject, keys: readonly string[]): void {
