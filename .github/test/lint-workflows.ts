@@ -163,13 +163,14 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const npmRun = /\bnpm\s+(?:run|run-script)\s+(?:--\S+\s+)*([A-Za-z0-9:_.-]+)/g;
+// `npm run [flags] NAME`, `npm run-script NAME`, and the lifecycle shorthands `npm test|start|stop|restart`.
+const npmRun = /\bnpm\s+(?:(?:run|run-script)\s+(?:-{1,2}\S+\s+)*([A-Za-z0-9:_.-]+)|(test|start|stop|restart)\b)/g;
 
 /** Workflows stay thin: every `npm run X` they call must be declared in package.json. */
 export function checkNpmScripts(wf: Obj, npmScripts: ReadonlySet<string>): Finding[] {
   return runsOf(wf).flatMap(({ where, run }) =>
     [...run.matchAll(npmRun)]
-      .map((m) => m[1] ?? '')
+      .map((m) => m[1] ?? m[2] ?? '')
       .filter((name) => !npmScripts.has(name))
       .map((name) => ({
         rule: 'npm-script' as const,

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkSchema, lintWorkflowFile, readNpmScripts } from './lint-workflows.ts';
+import { checkNpmScripts, checkSchema, lintWorkflowFile, readNpmScripts } from './lint-workflows.ts';
 import type { Finding, RuleId } from './lint-workflows.ts';
 
 const workflowsDir = '.github/workflows';
@@ -103,4 +103,25 @@ describe('each rule fails on a broken fixture', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('npm script detection', () => {
+  const workflow = (run: string) => ({ jobs: { j: { steps: [{ run }] } } });
+  const known = new Set(['lint', 'test', 'spec:diff']);
+  for (const [run, unknown] of [
+    ['npm run lint && npm run -s spec:diff -- x.yaml', []],
+    ['npm run --silent nope', ['nope']],
+    ['npm run -s nope2 -- --flag', ['nope2']],
+    ['npm run-script gone', ['gone']],
+    ['npm start', ['start']],
+    ['npm test && npm ci', []],
+  ] as const) {
+    test(`${run} -> ${unknown.length === 0 ? 'ok' : unknown.join(', ')}`, () => {
+      const messages = checkNpmScripts(workflow(run), known).map((f) => f.message);
+      assert.deepEqual(
+        messages,
+        unknown.map((name) => `npm run ${name}: no such script in package.json`),
+      );
+    });
+  }
 });
