@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
  * repositories (not pulled from here: this machine has no registry access); `docker pull` verifies it.
  */
 export const k6Image = 'grafana/k6:2.3.0@sha256:9c2dee7f8ed74d317e4027c06a10f169b625638189de8d4555d0b3486a5aeb34';
-/** uid/gid of the `k6` user in the grafana/k6 images: fsGroup makes the results volume writable for it. */
-const k6Gid = 12345;
+/** uid/gid of the `k6` user in the grafana/k6 images; fsGroup makes the results volume writable for it. */
+const k6Uid = 12345;
 /** The repository layout is recreated under this path inside the runner pods. */
 export const suiteMount = '/suite';
 export const resultsMount = '/results';
@@ -98,7 +98,9 @@ export function testRun(o: PackageOptions, files: readonly PackagedFile[]): obje
         image: k6Image,
         imagePullPolicy: 'IfNotPresent',
         metadata: { labels: labels(o) },
-        securityContext: { runAsNonRoot: true, fsGroup: k6Gid },
+        // Numeric uid: runAsNonRoot cannot verify an image whose USER is a name.
+        securityContext: { runAsNonRoot: true, runAsUser: k6Uid, runAsGroup: k6Uid, fsGroup: k6Uid },
+        containerSecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
         // `env` (not envFrom): the operator passes .env entries to the initializer's `k6 archive` too, and the
         // script reads AUTH_BASE_URL at init. Secret values come through secretKeyRef, never through the manifest.
         env: [
@@ -156,11 +158,12 @@ export function resultsReader(o: PackageOptions): object {
     metadata: { name: names(o).reader, namespace: o.namespace, labels: labels(o) },
     spec: {
       restartPolicy: 'Never',
-      securityContext: { runAsNonRoot: true, fsGroup: k6Gid },
+      securityContext: { runAsNonRoot: true, runAsUser: k6Uid, runAsGroup: k6Uid, fsGroup: k6Uid },
       containers: [
         {
           name: 'reader',
           image: k6Image,
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
           command: ['sleep', '3600'],
           volumeMounts: [{ name: 'results', mountPath: resultsMount, readOnly: true }],
         },
