@@ -13,7 +13,7 @@ const smoke = selectProfile(profiles, 'smoke');
 describe('config/slo.json as k6 thresholds', () => {
   it('covers p95, p99, error rate, checks, undocumented statuses, dropped iterations and minimum samples', () => {
     const thresholds = toK6Thresholds(objectivesFor(slo, smoke), smoke);
-    assert.deepEqual(thresholds['http_req_duration{name:login}'], ['p(95)<350', 'p(99)<700']);
+    assert.deepEqual(thresholds['http_req_duration{name:login}'], ['p(95)<400', 'p(99)<800']);
     assert.deepEqual(thresholds['http_req_failed{name:login}'], ['rate<0.01']);
     assert.deepEqual(thresholds.checks, ['rate>=0.99']);
     assert.deepEqual(thresholds.login_undocumented_status, ['rate==0']);

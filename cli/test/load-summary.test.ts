@@ -20,7 +20,7 @@ function summary(p95: number, failedRate: number): SummaryData {
         type: 'trend',
         contains: 'time',
         values: { avg: 100, min: 50, med: 90, max: p95 + 10, 'p(90)': 120, 'p(95)': p95, 'p(99)': p95 + 5, count: 90 },
-        thresholds: { 'p(95)<350': { ok: p95 < 350 }, 'p(99)<700': { ok: p95 + 5 < 700 } },
+        thresholds: { 'p(95)<400': { ok: p95 < 400 }, 'p(99)<800': { ok: p95 + 5 < 800 } },
       },
       'http_req_failed{name:login}': {
         type: 'rate',
@@ -50,7 +50,7 @@ function summary(p95: number, failedRate: number): SummaryData {
 describe('summary outputs', () => {
   it('reads the observed value behind each threshold', () => {
     const rows = thresholdRows(summary(412.34, 0.05), objectives);
-    const p95 = rows.find((r) => r.expression === 'p(95)<350');
+    const p95 = rows.find((r) => r.expression === 'p(95)<400');
     assert.equal(p95?.ok, false);
     assert.equal(p95?.observed, 'p(95)=412.34ms');
     assert.match(p95?.description ?? '', /95% of logins/);
@@ -62,7 +62,7 @@ describe('summary outputs', () => {
     assert.match(xml, /<testsuites name="login load smoke \(r1\)" tests="6" failures="2"/);
     assert.match(
       xml,
-      /name="http_req_duration\{name:login\} p\(95\)&lt;350" time="0">\n\s+<failure message="observed p\(95\)=412.34ms"/,
+      /name="http_req_duration\{name:login\} p\(95\)&lt;400" time="0">\n\s+<failure message="observed p\(95\)=412.34ms"/,
     );
     assert.match(xml, /name="login: status is 200" time="0">\n\s+<failure message="85 of 90 passed \(94.44%\)/);
     assert.doesNotMatch(xml, /name="\[TOKEN-CONSISTENT\][^"]*" time="0">\n\s+<failure/);
@@ -73,7 +73,7 @@ describe('summary outputs', () => {
   it('renders text and Markdown with the verdict', () => {
     assert.match(
       textSummary(summary(412, 0), ctx),
-      /✗ http_req_duration\{name:login\} p\(95\)<350 {2}observed p\(95\)=412ms/,
+      /✗ http_req_duration\{name:login\} p\(95\)<400 {2}observed p\(95\)=412ms/,
     );
     assert.match(markdownSummary(summary(412, 0), ctx), /SLOs breached ❌/);
     assert.match(markdownSummary(summary(120, 0), ctx), /SLOs hold ✅/);
@@ -81,7 +81,7 @@ describe('summary outputs', () => {
 
   it('gives the CLI a table and an exit code that never passes an empty or breached run', () => {
     const failing = thresholdRows(summary(412, 0), objectives);
-    assert.match(formatSloTable(failing), /FAIL +http_req_duration\{name:login\} p\(95\)<350/);
+    assert.match(formatSloTable(failing), /FAIL +http_req_duration\{name:login\} p\(95\)<400/);
     assert.equal(verdictCode(0, summary(120, 0), thresholdRows(summary(120, 0), objectives)), 0);
     assert.equal(verdictCode(0, summary(412, 0), failing), 99, 'a failed threshold fails even if the engine said 0');
     assert.equal(verdictCode(0, undefined, []), 1, 'no summary is never a pass');
