@@ -95,10 +95,41 @@ export function checkParse(input: WorkflowInput): { findings: Finding[]; workflo
 }
 
 const require = createRequire(import.meta.url);
-const validatorCli = join(dirname(require.resolve('@action-validator/cli/package.json')), 'cli.mjs');
 
-/** GitHub's workflow schema, via the `action-validator` CLI (exit 1 + JSON errors on stderr when invalid). */
-export function checkSchema(file: string): Finding[] {
+interface SchemaError {
+  readonly path?: string;
+  readonly title: string;
+  readonly detail?: string;
+  readonly states?: { errors: SchemaError[] }[];
+}
+/** The engine of the `action-validator` CLI (same package family, same schema), loaded in-process: fast. */
+const actionValidator = require('@action-validator/core') as {
+  validateWorkflow(src: string): { errors: SchemaError[] };
+};
+export const actionValidatorCli = join(dirname(require.resolve('@action-validator/cli/package.json')), 'cli.mjs');
+
+/** Innermost details first: "Additional property 'runs-onn' is not allowed" says more than "OneOf not met". */
+function describeSchemaError(e: SchemaError): string {
+  const inner = (e.states ?? []).flatMap((s) => s.errors).find((x) => x.detail !== undefined);
+  return `${e.path ?? '/'}: ${inner?.detail ?? e.detail ?? e.title}`;
+}
+
+/** GitHub's workflow schema, checked by action-validator (the test also runs its CLI on the real workflows). */
+export function checkSchema(text: string): Finding[] {
+  const { errors } = actionValidator.validateWorkflow(text);
+  return errors.length === 0
+    ? []
+    : [
+        {
+          rule: 'schema',
+          where: '(schema)',
+          message: `action-validator: ${errors.map(describeSchemaError).join('; ')}`,
+        },
+      ];
+}
+
+/** Runs the `action-validator` CLI itself: exit 0 when valid, 1 with JSON errors on stderr otherwise. */
+export function runActionValidatorCli(file: string): { status: number | null; stderr: string } {
   // The CLI picks the action schema for names ending in action.yml; a workflow file is always checked as a workflow.
   let target = file;
   let tempDir: string | undefined;
@@ -107,17 +138,9 @@ export function checkSchema(file: string): Finding[] {
     target = join(tempDir, 'workflow.yml');
     copyFileSync(file, target);
   }
-  const result = spawnSync(process.execPath, [validatorCli, target], { encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, [actionValidatorCli, target], { encoding: 'utf8', timeout: 60_000 });
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  if (result.status === 0) return [];
-  let detail = result.stderr.trim().split('\n')[0] ?? '';
-  try {
-    const parsed = JSON.parse(result.stderr) as { errors?: { path?: string; title?: string }[] };
-    detail = (parsed.errors ?? []).map((e) => `${e.path ?? '?'}: ${e.title ?? 'invalid'}`).join('; ');
-  } catch {
-    // not JSON: keep the first line of whatever the CLI printed
-  }
-  return [{ rule: 'schema', where: file, message: `action-validator exit ${result.status ?? 'signal'}: ${detail}` }];
+  return { status: result.status, stderr: result.stderr };
 }
 
 /** Least privilege starts at the top: the workflow must declare `permissions` (jobs raise them where needed). */
@@ -241,12 +264,12 @@ export function checkK6UsageReport(wf: Obj, text: string): Finding[] {
       ];
 }
 
-/** All rules on one workflow text. The schema check reads the file itself. */
+/** All rules on one workflow text. */
 export function lintWorkflow(input: WorkflowInput): Finding[] {
   const { findings, workflow } = checkParse(input);
   if (!workflow) return findings;
   return [
-    ...checkSchema(input.file),
+    ...checkSchema(input.text),
     ...checkPermissions(workflow),
     ...checkPinnedActions(workflow, input.text),
     ...checkNpmScripts(workflow, input.npmScripts),

@@ -4,7 +4,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkNpmScripts, checkSchema, lintWorkflowFile, readNpmScripts } from './lint-workflows.ts';
+import {
+  checkNpmScripts,
+  checkSchema,
+  lintWorkflowFile,
+  readNpmScripts,
+  runActionValidatorCli,
+} from './lint-workflows.ts';
 import type { Finding, RuleId } from './lint-workflows.ts';
 
 const workflowsDir = '.github/workflows';
@@ -27,6 +33,13 @@ describe('real workflows', () => {
       assert.equal(findings.length, 0, describeFindings(findings));
     });
   }
+
+  test('the action-validator CLI itself accepts each workflow (exit 0)', () => {
+    for (const file of files) {
+      const { status, stderr } = runActionValidatorCli(join(workflowsDir, file));
+      assert.equal(status, 0, `${file}: ${stderr}`);
+    }
+  });
 
   test('release-gate is reusable with typed inputs and a verdict output', () => {
     const text = readFileSync(join(workflowsDir, 'release-gate.yml'), 'utf8');
@@ -91,14 +104,18 @@ describe('each rule fails on a broken fixture', () => {
     }
   });
 
-  test('action-validator is really consulted: it rejects an unknown trigger', () => {
+  test('action-validator is really consulted: it rejects an unknown trigger, in-process and as a CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-lint-'));
     try {
-      const file = join(dir, 'bad-trigger.yml');
-      writeFileSync(file, readFileSync(join(fixturesDir, 'clean.yml'), 'utf8').replace('on: push', 'on: pushh'));
-      const findings = checkSchema(file);
+      const text = readFileSync(join(fixturesDir, 'clean.yml'), 'utf8').replace('on: push', 'on: pushh');
+      const findings = checkSchema(text);
       assert.equal(findings.length, 1);
       assert.match(findings[0]?.message ?? '', /\/on/);
+      const file = join(dir, 'bad-trigger.yml');
+      writeFileSync(file, text);
+      const cli = runActionValidatorCli(file);
+      assert.equal(cli.status, 1);
+      assert.match(cli.stderr, /"path": "\/on"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
