@@ -122,7 +122,7 @@ export function checkSchema(text: string): Finding[] {
     : [
         {
           rule: 'schema',
-          where: '(schema)',
+          where: 'workflow',
           message: `action-validator: ${errors.map(describeSchemaError).join('; ')}`,
         },
       ];
