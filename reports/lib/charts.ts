@@ -22,6 +22,8 @@ export interface ChartOptions {
   describeX?: (x: number, i: number) => string;
   stacked?: boolean;
   area?: boolean;
+  /** X tick positions; default: 7 evenly spaced. */
+  xTicks?: number[];
   /** Horizontal reference lines, e.g. an SLO limit. */
   rules?: { y: number; label: string; color: string }[];
   height?: number;
@@ -96,9 +98,8 @@ export function lineChart(o: ChartOptions): string {
   }
   parts.push('</g>');
   const fx = o.formatX ?? ((x: number) => elapsedLabel(x - x0));
-  const xTicks = 6;
-  for (let k = 0; k <= xTicks; k += 1) {
-    const x = x0 + (span * k) / xTicks;
+  const xTicks = o.xTicks ?? Array.from({ length: 7 }, (_, k) => x0 + (span * k) / 6);
+  for (const x of xTicks) {
     parts.push(`<text x="${px(x).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${esc(fx(x))}</text>`);
   }
   parts.push(

@@ -55,6 +55,7 @@ export function renderReviewHtml(r: Review): string {
       : `<div class="kpi"><div class="label">${esc(label)}</div><div class="value" style="font-size:16px">none</div><div class="hint">${esc(r.baselineSource)}</div></div>`;
   const trend = r.trend;
   const x = trend.map((_, i) => i);
+  const xTicks = x.filter((i) => i % Math.ceil(x.length / 7) === 0);
   const label = (i: number): string => {
     const rec = trend[Math.round(i)];
     return rec ? rec.startedAt.slice(5, 16).replace('T', ' ') || rec.runId : '';
@@ -80,6 +81,7 @@ export function renderReviewHtml(r: Review): string {
             yLabel: 'ms',
             formatY: fmtMs,
             formatX: label,
+            xTicks,
             describeX: describe,
           }),
           lineChart({
@@ -89,6 +91,7 @@ export function renderReviewHtml(r: Review): string {
             yLabel: 'req/s',
             formatY: (v) => fmtNum(v, 1),
             formatX: label,
+            xTicks,
             describeX: describe,
             area: true,
           }),
@@ -99,6 +102,7 @@ export function renderReviewHtml(r: Review): string {
             yLabel: 'KO',
             formatY: (v) => fmtPct(v),
             formatX: label,
+            xTicks,
             describeX: describe,
             area: true,
           }),

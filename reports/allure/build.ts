@@ -1,0 +1,130 @@
+// npm run report:allure -- [--run DIR] [--no-load]
+// Adds the latest load run's thresholds and checks to reports/output/allure-results (next to the contract suite's
+// results), then renders one Allure 3 report (Awesome, single file) into reports/output/allure-report, keeping the
+// history of every run in reports/output/history/allure-history.jsonl.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError, runCli, writeFileAtomic } from '../lib/files.ts';
+import { latestLoadRun, outputPaths, repoRoot, type OutputPaths } from '../lib/paths.ts';
+import { analyzeRun } from '../load-report/analyze.ts';
+import { writeLoadAllureResults } from './load-results.ts';
+
+export interface AllureBuildOptions {
+  paths?: OutputPaths;
+  /** Load run to bridge; undefined = the latest one if any; null = none. */
+  runDir?: string | null;
+  reportName?: string;
+}
+
+export interface AllureBuildResult {
+  reportDir: string;
+  indexHtml: string;
+  loadResults: number;
+  results: number;
+}
+
+// The package exports only dist/index.js; its CLI entry sits one level above.
+const allureCli = join(dirname(createRequire(import.meta.url).resolve('allure')), '..', 'cli.js');
+
+export async function buildAllureReport(o: AllureBuildOptions = {}): Promise<AllureBuildResult> {
+  const paths = o.paths ?? outputPaths();
+  const runDir = o.runDir === null ? undefined : (o.runDir ?? latestLoadRun(paths.root));
+  let loadResults = 0;
+  if (runDir !== undefined) {
+    const analysis = await analyzeRun([runDir]);
+    const report = join(runDir, 'report.html');
+    loadResults = writeLoadAllureResults(
+      analysis,
+      paths.allureResults,
+      existsSync(report) ? relative(paths.allureReport, report) : undefined,
+    );
+  }
+  const results = existsSync(paths.allureResults)
+    ? readdirSync(paths.allureResults).filter((f) => f.endsWith('-result.json')).length
+    : 0;
+  if (results === 0) {
+    throw new InputError(
+      `no Allure results in ${paths.allureResults}: run the contract suite (npm run contract) or a load run first`,
+    );
+  }
+  const configDir = mkdtempSync(join(tmpdir(), 'allurerc-'));
+  const config = join(configDir, 'allurerc.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      name: o.reportName ?? 'VOS OMS login: contract and load',
+      output: paths.allureReport,
+      historyPath: paths.allureHistory,
+      historyLimit: 50,
+      plugins: {
+        awesome: {
+          options: {
+            singleFile: true,
+            reportLanguage: 'en',
+            reportName: o.reportName ?? 'VOS OMS login: contract and load',
+          },
+        },
+      },
+    }),
+  );
+  try {
+    rmSync(paths.allureReport, { recursive: true, force: true });
+    const run = spawnSync(process.execPath, [allureCli, 'generate', paths.allureResults, '--config', config], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    if (run.status !== 0) {
+      const why =
+        `${run.stderr}${run.stdout}`.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${run.status ?? run.signal}`;
+      throw new InputError(`allure generate failed: ${why}`);
+    }
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
+  }
+  const indexHtml = join(paths.allureReport, 'index.html');
+  if (!existsSync(indexHtml)) throw new InputError(`allure generate wrote no index.html under ${paths.allureReport}`);
+  writeFileAtomic(indexHtml, makeOffline(readFileSync(indexHtml, 'utf8')));
+  return { reportDir: paths.allureReport, indexHtml, loadResults, results };
+}
+
+/**
+ * Two fixes to Allure 3.18's single-file Awesome page so it opens from disk, offline, without console errors:
+ * - its app script runs before the embedded data script and, finding no `allureReportData` yet, fetches
+ *   widgets/*.json over file:// (blocked by the browser); declaring the object first makes it wait for the data;
+ * - it always loads Google Tag Manager (analytics): removed, reports must not call out.
+ */
+export function makeOffline(html: string): string {
+  const withData = html.replace(
+    '<head>',
+    '<head><script>window.allureReportData = window.allureReportData || {};</script>',
+  );
+  return withData.replace(
+    /<script async src="https:\/\/www\.googletagmanager\.com[^"]*"><\/script>\s*<script>[\s\S]*?gtag\('config'[\s\S]*?<\/script>/,
+    '',
+  );
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  let runDir: string | null | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--run') {
+      const v = argv[++i];
+      if (v === undefined) throw new InputError('--run needs a load run directory');
+      runDir = resolve(v);
+    } else if (argv[i] === '--no-load') runDir = null;
+    else
+      throw new InputError(`unexpected argument "${argv[i]}"; usage: npm run report:allure -- [--run DIR] [--no-load]`);
+  }
+  const r = await buildAllureReport(runDir === undefined ? {} : { runDir });
+  console.log(`allure report: ${r.indexHtml} (${r.results} results, ${r.loadResults} from the load run)`);
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);
