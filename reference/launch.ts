@@ -91,6 +91,7 @@ export async function startIdentity(o: IdentityStartOptions = {}): Promise<Runni
     pid: child.pid,
     stop: child.stop,
     kill: async () => {
+      child.child.ref(); // keep this process alive until the exit is seen
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {

@@ -1,0 +1,85 @@
+// Flags and REFERENCE_* variables: defaults, precedence, and one clear line for each bad value.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseIdentityOptions, parseServerOptions, UsageError } from '../options.ts';
+
+describe('server options', () => {
+  test('defaults', () => {
+    const o = parseServerOptions([], {});
+    assert.deepEqual(
+      { ...o },
+      {
+        help: false,
+        listDefects: false,
+        port: 0,
+        addedLatencyMs: 0,
+        failRate: 0,
+        hashCost: 'owasp',
+        loadAccounts: 200,
+        accountsOut: undefined,
+        upstream: { kind: 'managed' },
+        defect: undefined,
+        exitOnStdinClose: false,
+      },
+    );
+  });
+
+  test('flags (both spellings) win over the environment', () => {
+    const o = parseServerOptions(['--port', '4100', '--fail-rate=0.25', '--upstream', 'http://127.0.0.1:4200'], {
+      REFERENCE_PORT: '4000',
+      REFERENCE_HASH_COST: 'fast',
+      REFERENCE_DEFECT: 'no-cache-control',
+    });
+    assert.equal(o.port, 4100);
+    assert.equal(o.failRate, 0.25);
+    assert.equal(o.hashCost, 'fast');
+    assert.equal(o.defect, 'no-cache-control');
+    assert.deepEqual(o.upstream, { kind: 'url', url: 'http://127.0.0.1:4200' });
+    assert.deepEqual(parseServerOptions(['--upstream', 'dead'], {}).upstream, { kind: 'dead' });
+  });
+
+  const bad: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
+    ['unknown flag', ['--prot', '1'], {}, /unknown flag --prot/],
+    ['stray argument', ['4100'], {}, /unexpected argument "4100"/],
+    ['missing value', ['--port'], {}, /--port needs a value/],
+    ['flag as value', ['--port', '--defect'], {}, /--port needs a value/],
+    ['port not a number', ['--port', 'abc'], {}, /--port="abc" must be an integer from 0 to 65535/],
+    ['port too big', ['--port', '70000'], {}, /from 0 to 65535/],
+    ['env port', [], { REFERENCE_PORT: '-1' }, /REFERENCE_PORT="-1" must be an integer/],
+    ['fail rate > 1', ['--fail-rate', '1.5'], {}, /--fail-rate="1.5" must be a number from 0 to 1/],
+    ['fail rate text', [], { REFERENCE_FAIL_RATE: 'lots' }, /REFERENCE_FAIL_RATE="lots"/],
+    ['hash cost', ['--hash-cost', 'cheap'], {}, /--hash-cost="cheap" must be one of: owasp, fast/],
+    ['too many accounts', ['--load-accounts', '10000'], {}, /from 0 to 9999/],
+    ['latency', ['--added-latency-ms', '1.5'], {}, /--added-latency-ms="1.5" must be an integer/],
+    [
+      'unknown defect',
+      ['--defect', 'nope'],
+      {},
+      /--defect="nope" is not a known defect \(list them with --list-defects\)/,
+    ],
+    ['upstream not a URL', ['--upstream', 'somewhere'], {}, /must be managed, dead or an http URL/],
+    ['upstream not loopback', ['--upstream', 'http://example.com:80'], {}, /must be a loopback origin/],
+    ['upstream with a path', ['--upstream', 'http://127.0.0.1:80/x'], {}, /must be a loopback origin/],
+    ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
+  ];
+  for (const [name, argv, env, message] of bad) {
+    test(`${name}: one clear line`, () => {
+      assert.throws(
+        () => parseServerOptions(argv, env),
+        (error: unknown) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'),
+      );
+    });
+  }
+});
+
+describe('identity options', () => {
+  test('defaults and validation', () => {
+    assert.equal(parseIdentityOptions([], {}).maxSessions, 10_000);
+    assert.equal(parseIdentityOptions(['--session-ttl-s', '5'], {}).sessionTtlSeconds, 5);
+    assert.throws(
+      () => parseIdentityOptions(['--max-sessions', '0'], {}),
+      /--max-sessions="0" must be an integer from 1/,
+    );
+    assert.throws(() => parseIdentityOptions(['--upstream', 'dead'], {}), /unknown flag --upstream/);
+  });
+});

@@ -1,0 +1,245 @@
+// A small, independent judge of the contract clauses, used to prove that the healthy app breaks none and that each
+// defect breaks exactly the clauses it declares. It runs a fixed set of scenarios through `app.handle` (no port) and
+// checks each clause in a few lines; checks that need a well-formed input skip when another clause already failed,
+// so one break is reported once. (The contract suite is the real judge; this keeps the catalog honest in unit tests.)
+import type { ClauseId } from '../../contract/clauses.ts';
+import { MAIN_ACCOUNT } from '../accounts.ts';
+import type { Defect } from '../defects.ts';
+import type { AppResponse } from '../reply.ts';
+import { failingBackend, testApp } from './support.ts';
+
+const DOCUMENTED = new Set([200, 400, 401, 502]);
+const ALG_ALLOW_LIST = new Set([
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+]);
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
+const WRONG_PASSWORD = 'Oracle-Wrong-Passw0rd!';
+const valid = { identifier: MAIN_ACCOUNT.identifier, password: MAIN_ACCOUNT.password };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const parse = (r: AppResponse): unknown => {
+  try {
+    return JSON.parse(r.body) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+const mediaType = (r: AppResponse): string | undefined =>
+  r.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+
+interface Sent {
+  readonly response: AppResponse;
+  readonly password?: string;
+}
+
+export async function clauseViolations(defect?: Defect): Promise<Set<ClauseId>> {
+  const t = await testApp(defect ? { defect } : {});
+  const broken = new Set<ClauseId>();
+  const fail = (clause: ClauseId, when: boolean): void => {
+    if (when) broken.add(clause);
+  };
+
+  const post = async (body: string | object, contentType?: string | null, tooLarge = false): Promise<Sent> => {
+    const password = isObj(body) && typeof body.password === 'string' ? body.password : undefined;
+    const response = await t.post(body, contentType, { tooLarge });
+    return password === undefined ? { response } : { response, password };
+  };
+  const verificationsDuring = async (body: object): Promise<[Sent, number]> => {
+    const before = t.identity.verifications();
+    const sent = await post(body);
+    return [sent, t.identity.verifications() - before];
+  };
+
+  const ok1 = await post(valid);
+  const ok2 = await post(valid);
+  const [wrong, wrongWork] = await verificationsDuring({ identifier: valid.identifier, password: WRONG_PASSWORD });
+  const [unknown, unknownWork] = await verificationsDuring({
+    identifier: 'nobody@reference.test',
+    password: WRONG_PASSWORD,
+  });
+  const empty = await post({ identifier: valid.identifier, password: '' });
+  const malformed = {
+    json: await post('{"identifier":'),
+    notObject: await post('[]'),
+    missing: await post({ identifier: valid.identifier }),
+    wrongType: await post({ identifier: valid.identifier, password: 12345 }),
+    extra: await post({ ...valid, remember: true }),
+    textPlain: await post(valid, 'text/plain'),
+    noContentType: await post(valid, null),
+    tooLarge: await post('', 'application/json', true),
+    duplicate: await post('{"identifier":"a","password":"b","password":"c"}'),
+  };
+  const upstreamApp = await testApp({ upstream: failingBackend, ...(defect ? { defect } : {}) });
+  const upstream = { response: await upstreamApp.post(valid), password: valid.password };
+  const methods = await Promise.all(['GET', 'PUT', 'PATCH', 'DELETE'].map((method) => t.call({ method })));
+
+  const posts: Sent[] = [ok1, ok2, wrong, unknown, empty, ...Object.values(malformed), upstream];
+  const errors = posts.map((s) => s.response).filter((r) => r.status >= 400);
+
+  // Documented statuses and media type (POST only: other methods have no documented operation).
+  fail(
+    'STATUS-DOCUMENTED',
+    posts.some((s) => !DOCUMENTED.has(s.response.status)),
+  );
+  fail(
+    'CONTENT-TYPE',
+    posts.some((s) => mediaType(s.response) !== 'application/json'),
+  );
+
+  // Error bodies.
+  for (const r of errors) {
+    const b = parse(r);
+    const shapeOk =
+      isObj(b) &&
+      typeof b.error === 'string' &&
+      typeof b.message === 'string' &&
+      Number.isInteger(b.status) &&
+      Math.abs(b.status as number) <= 2 ** 31 - 1;
+    fail('ERROR-SCHEMA', !shapeOk);
+    fail('ERROR-STATUS-MATCH', isObj(b) && typeof b.status === 'number' && b.status !== r.status);
+    fail('ERROR-NO-INTERNALS', /\bat [\w.<>]+ \(|node:internal|\.[cm]?[jt]s:\d+/.test(r.body));
+  }
+
+  // The 200.
+  for (const { response } of [ok1, ok2]) {
+    if (response.status < 200 || response.status > 299) {
+      broken.add('S200-SCHEMA');
+      continue;
+    }
+    fail('SEC-NO-STORE', !(response.headers['cache-control'] ?? '').includes('no-store'));
+    const b = parse(response);
+    fail('S200-SCHEMA', !isLoginResponse(b));
+    if (!isObj(b)) continue;
+    const session = isObj(b.session) ? b.session : {};
+    const tokenized = isObj(b.tokenizedSession) ? b.tokenizedSession : {};
+    const identity = isObj(b.identity) ? b.identity : {};
+    const claims = typeof b.jwt === 'string' ? decodeJws(b.jwt) : undefined;
+    fail(
+      'TOKEN-JWS',
+      claims === undefined || !ALG_ALLOW_LIST.has(String(claims.header.alg)) || !b.jwt!.toString().split('.')[2],
+    );
+    fail('TOKEN-CONSISTENT', b.jwt !== session.tokenized || b.jwt !== tokenized.tokenized);
+    const expiresAt = Date.parse(String(session.expires_at));
+    const authenticatedAt = Date.parse(String(session.authenticated_at));
+    if (claims && typeof claims.payload.exp === 'number' && !Number.isNaN(expiresAt)) {
+      fail('TOKEN-EXP-MATCHES-SESSION', Math.abs(claims.payload.exp * 1000 - expiresAt) > 1000);
+    }
+    if (!Number.isNaN(expiresAt) && !Number.isNaN(authenticatedAt)) {
+      const now = Date.now();
+      fail('SESSION-TIMES', authenticatedAt > now + 2000 || expiresAt <= now);
+    }
+    fail('SESSION-ACTIVE', session.active !== true || tokenized.active !== true);
+    const traits = isObj(identity.traits) ? identity.traits : {};
+    const sessionIdentity = isObj(session.identity) ? session.identity : {};
+    fail(
+      'SESSION-IDENTITY',
+      traits.email !== valid.identifier ||
+        sessionIdentity.id !== identity.id ||
+        (claims !== undefined && claims.payload.sub !== identity.id),
+    );
+  }
+  const [b1, b2] = [parse(ok1.response), parse(ok2.response)];
+  if (isObj(b1) && isObj(b2)) {
+    const same = (a: unknown, b: unknown): boolean => typeof a === 'string' && a === b;
+    const s1 = isObj(b1.session) ? b1.session : {};
+    const s2 = isObj(b2.session) ? b2.session : {};
+    fail('SESSION-UNIQUE', same(s1.id, s2.id) || same(b1.sessionToken, b2.sessionToken) || same(b1.jwt, b2.jwt));
+  }
+
+  // Secrets, request validation, credentials, enumeration.
+  fail(
+    'SEC-NO-SECRET-ECHO',
+    posts.some(
+      (s) =>
+        s.password && (s.response.body.includes(s.password) || JSON.stringify(s.response.headers).includes(s.password)),
+    ),
+  );
+  fail(
+    'REQUEST-VALIDATION',
+    Object.values(malformed).some((s) => s.response.status !== 400),
+  );
+  fail(
+    'AUTH-REJECTS-BAD-CREDENTIALS',
+    [wrong, unknown, empty].some((s) => s.response.status !== 401),
+  );
+  fail(
+    'SEC-NO-ENUMERATION-BODY',
+    wrong.response.status !== unknown.response.status || wrong.response.body !== unknown.response.body,
+  );
+  fail('SEC-NO-ENUMERATION-TIMING', wrongWork !== unknownWork);
+
+  // Upstream failure and methods.
+  const u = parse(upstream.response);
+  fail(
+    'UPSTREAM-502',
+    upstream.response.status !== 502 ||
+      !isObj(u) ||
+      typeof u.error !== 'string' ||
+      typeof u.message !== 'string' ||
+      u.status !== 502,
+  );
+  fail(
+    'METHODS',
+    methods.some((r) => r.status >= 200 && r.status < 300),
+  );
+  return broken;
+}
+
+function decodeJws(token: string): { header: Obj; payload: Obj } | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const [header, payload] = parts
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as unknown);
+    return isObj(header) && isObj(payload) ? { header, payload } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isLoginResponse(b: unknown): boolean {
+  return (
+    isObj(b) &&
+    typeof b.sessionToken === 'string' &&
+    typeof b.jwt === 'string' &&
+    isSession(b.session) &&
+    isSession(b.tokenizedSession) &&
+    (b.identity === undefined || isIdentity(b.identity))
+  );
+}
+
+function isSession(s: unknown): boolean {
+  if (!isObj(s)) return false;
+  const optional = (key: string, check: (v: unknown) => boolean): boolean => s[key] === undefined || check(s[key]);
+  const str = (v: unknown): boolean => typeof v === 'string';
+  const dateTime = (v: unknown): boolean => typeof v === 'string' && RFC3339.test(v);
+  const device = (d: unknown): boolean =>
+    isObj(d) && ['ip_address', 'location', 'user_agent'].every((k) => d[k] === undefined || typeof d[k] === 'string');
+  return (
+    optional('id', str) &&
+    optional('active', (v) => typeof v === 'boolean') &&
+    optional('authenticated_at', dateTime) &&
+    optional('expires_at', dateTime) &&
+    optional('devices', (v) => Array.isArray(v) && v.every(device)) &&
+    optional('identity', isIdentity) &&
+    optional('tokenized', str)
+  );
+}
+
+function isIdentity(i: unknown): boolean {
+  return isObj(i) && (i.id === undefined || typeof i.id === 'string') && (i.traits === undefined || isObj(i.traits));
+}
