@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runFixture, startServer, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+before(async () => (server = await startServer()));
+after(() => server.close());
+
+test('--out json writes k6 JSON lines: a Metric record before the first Point of each metric, system tags', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-json-'));
+  const file = join(dir, 'metrics.ndjson');
+  const summaryExport = join(dir, 'export.json');
+  const r = await runFixture('thresholds.ts', { env: { BASE: server.base }, jsonOut: file, summaryExport });
+  assert.equal(r.exitCode, 0);
+  interface Line {
+    type: string;
+    metric: string;
+    data: { time: string; value: number; tags: Record<string, string>; type: string; contains: string };
+  }
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
+  const seen = new Set<string>();
+  for (const l of lines) {
+    if (l.type === 'Metric') seen.add(l.metric);
+    else {
+      assert.equal(l.type, 'Point');
+      assert.ok(seen.has(l.metric), `Metric line precedes the points of ${l.metric}`);
+      assert.ok(!Number.isNaN(Date.parse(l.data.time)));
+      assert.equal(typeof l.data.value, 'number');
+    }
+  }
+  const metricLine = lines.find((l) => l.type === 'Metric' && l.metric === 'http_req_duration')!;
+  assert.deepEqual(
+    { type: metricLine.data.type, contains: metricLine.data.contains },
+    { type: 'trend', contains: 'time' },
+  );
+  const req = lines.find((l) => l.type === 'Point' && l.metric === 'http_reqs')!;
+  const tags = req.data.tags;
+  for (const t of ['method', 'url', 'name', 'status', 'proto', 'scenario', 'group', 'expected_response']) {
+    assert.ok(t in tags, `system tag ${t}`);
+  }
+  assert.equal(tags['name'], 'ok');
+  const legacy = JSON.parse(readFileSync(summaryExport, 'utf8')) as {
+    metrics: Record<string, Record<string, unknown>>;
+  };
+  // k6's legacy export marks a threshold true when it FAILED
+  assert.equal((legacy.metrics['th_gauge']!['thresholds'] as Record<string, boolean>)['value==5'], false);
+});
+
+test('the text summary names thresholds, checks and metric groups like k6', async () => {
+  const r = await runFixture('k6-core.ts');
+  for (const part of [
+    '█ THRESHOLDS',
+    '█ TOTAL RESULTS',
+    'checks_total',
+    '✓ root check passes',
+    '✗ outer check fails',
+    'CUSTOM',
+    'EXECUTION',
+  ]) {
+    assert.ok(r.stdout.includes(part), part);
+  }
+});
