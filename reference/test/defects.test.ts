@@ -1,6 +1,7 @@
 // Every defect of the catalog breaks exactly the clauses it declares (judged by ./oracle.ts), and the healthy
 // service breaks none: the oracle is shown able to fail, and each catalog row shown to do what it says.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { clauseById } from '../../contract/clauses.ts';
 import { DEFECTS, defectByName } from '../defects.ts';
@@ -22,6 +23,27 @@ describe('defect catalog', () => {
     const covered = new Set(DEFECTS.flatMap((d) => d.clauses));
     const missing = [...clauseById.keys()].filter((id) => !covered.has(id as never));
     assert.deepEqual(missing, [], `clauses no defect breaks: ${missing.join(', ')}`);
+  });
+
+  test('the README table lists every defect with its clauses', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    // Rows as trimmed cells, so Prettier's column padding does not matter.
+    const rows = new Set(
+      readme
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .map((line) =>
+          line
+            .split('|')
+            .slice(1, -1)
+            .map((cell) => cell.trim())
+            .join(' | '),
+        ),
+    );
+    for (const d of DEFECTS) {
+      const row = [`\`${d.name}\``, d.clauses.map((c) => `\`${c}\``).join(', '), d.description].join(' | ');
+      assert.ok(rows.has(row), `README row missing or stale: ${row}`);
+    }
   });
 
   test('the healthy service breaks no clause', async () => {

@@ -1,0 +1,132 @@
+// `npm run bench:reference [-- --seconds S --rounds R --concurrency C]`: logins/s through the HTTP API (reference +
+// identity processes, OWASP argon2id) against raw argon2id verifications/s in this process, same machine, same run.
+// Phases alternate (raw, login / login, raw, ...) so background load on a shared machine hits both alike; the
+// figures are medians over rounds. Printed, never asserted: the target ratio is >= 0.9.
+import { availableParallelism, loadavg } from 'node:os';
+import { Pool } from 'undici';
+import { loadAccounts } from '../accounts.ts';
+import { hashPassword, HASH_PARAMS, verifyPassword } from '../hashing.ts';
+import { startReference } from '../launch.ts';
+import { parseFlags, UsageError } from '../options.ts';
+
+const FLAGS = { seconds: {}, rounds: {}, concurrency: {}, accounts: {} } as const;
+
+function positive(raw: ReturnType<typeof parseFlags>, name: string, fallback: number, max: number): number {
+  const entry = raw.get(name);
+  if (!entry) return fallback;
+  const n = Number(entry.value);
+  if (!/^\d+(\.\d+)?$/.test(entry.value) || n <= 0 || n > max) {
+    throw new UsageError(`${entry.source}="${entry.value}" must be a number above 0 and at most ${max}`);
+  }
+  return n;
+}
+
+interface Phase {
+  readonly ops: number;
+  readonly errors: number;
+  readonly seconds: number;
+}
+
+/** Run `op` with `concurrency` workers until `seconds` have passed; count completions. */
+async function saturate(seconds: number, concurrency: number, op: (i: number) => Promise<boolean>): Promise<Phase> {
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let ops = 0;
+  let errors = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        if (await op(next++)) ops += 1;
+        else errors += 1;
+      }
+    }),
+  );
+  return { ops, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const fmt = (n: number): string => n.toFixed(1).padStart(8);
+
+async function main(): Promise<void> {
+  const raw = parseFlags(process.argv.slice(2), FLAGS, {});
+  const seconds = positive(raw, 'seconds', 2, 60);
+  const rounds = Math.round(positive(raw, 'rounds', 5, 20));
+  const concurrency = Math.round(positive(raw, 'concurrency', 2 * availableParallelism(), 256));
+  const accountCount = Math.round(positive(raw, 'accounts', 32, 9999));
+  const p = HASH_PARAMS.owasp;
+
+  console.log(`bench:reference — argon2id m=${p.memoryCost} KiB t=${p.timeCost} p=${p.parallelism} (OWASP)`);
+  console.log(
+    `cores ${availableParallelism()}, concurrency ${concurrency}, ${rounds} rounds x ${seconds} s per phase, ` +
+      `load average at start ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
+
+  const started = performance.now();
+  const ref = await startReference({ hashCost: 'owasp', loadAccounts: accountCount });
+  console.log(`reference started in ${((performance.now() - started) / 1000).toFixed(1)} s at ${ref.baseUrl}`);
+  const pool = new Pool(ref.baseUrl, { connections: concurrency });
+  const accounts = loadAccounts(accountCount);
+  const bodies = accounts.map((a) => JSON.stringify(a));
+  const login = async (i: number): Promise<boolean> => {
+    const res = await pool.request({
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      body: bodies[i % bodies.length]!,
+    });
+    await res.body.dump();
+    return res.statusCode === 200;
+  };
+  const secret = 'Bench-Only-Passw0rd!';
+  const phc = await hashPassword(secret, 'owasp');
+  const verify = async (): Promise<boolean> => verifyPassword(phc, secret);
+
+  try {
+    await saturate(0.5, concurrency, login); // warm-up: connections, JIT
+    await saturate(0.5, concurrency, verify);
+    const rows: { raw: number; login: number; errors: number }[] = [];
+    console.log('\nround   raw verify/s   logins/s   ratio   login errors');
+    for (let r = 0; r < rounds; r++) {
+      // Alternate the order so a load spike from other users does not always land on the same side.
+      const [first, second] = r % 2 === 0 ? (['raw', 'login'] as const) : (['login', 'raw'] as const);
+      const results: Partial<Record<'raw' | 'login', Phase>> = {};
+      for (const which of [first, second]) {
+        results[which] = await saturate(seconds, concurrency, which === 'raw' ? verify : login);
+      }
+      const rawRate = results.raw!.ops / results.raw!.seconds;
+      const loginRate = results.login!.ops / results.login!.seconds;
+      rows.push({ raw: rawRate, login: loginRate, errors: results.login!.errors });
+      console.log(
+        `${String(r + 1).padStart(5)}   ${fmt(rawRate)}       ${fmt(loginRate)}   ${(loginRate / rawRate).toFixed(3)}   ${results.login!.errors}`,
+      );
+    }
+    const rawMedian = median(rows.map((x) => x.raw));
+    const loginMedian = median(rows.map((x) => x.login));
+    const ratioMedian = median(rows.map((x) => x.login / x.raw));
+    console.log(`\nmedian raw argon2id verifications/s: ${rawMedian.toFixed(1)}`);
+    console.log(`median logins/s through HTTP API:   ${loginMedian.toFixed(1)}`);
+    console.log(
+      `ratio of medians: ${(loginMedian / rawMedian).toFixed(3)}   median of per-round ratios: ${ratioMedian.toFixed(3)}   (target >= 0.9)`,
+    );
+    console.log(
+      `login errors: ${rows.reduce((n, x) => n + x.errors, 0)}   load average at end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    await pool.close();
+    await ref.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:reference: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
