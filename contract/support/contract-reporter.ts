@@ -102,7 +102,7 @@ export default class ContractReporter implements Reporter {
 
   private finish(result: FullResult): { status?: FullResult['status'] } | undefined {
     const config = loadConfig();
-    const spec = loadSpec();
+    const spec = loadSpec(undefined, { checkedSha256: process.env[targetEnv.specChecked] });
     this.writeEnvironment(spec.title, spec.version, spec.sha256, config.contractWaivers);
     if (this.setupFailed || result.status === 'interrupted' || result.status === 'timedout') {
       console.log(

@@ -4,6 +4,7 @@
 import type { FullConfig } from '@playwright/test';
 import { loadConfig } from '../../config/index.ts';
 import { startTarget } from '../../cli/target.ts';
+import { loadSpec } from '../validator/spec.ts';
 import { targetEnv } from './context.ts';
 
 /** Few load accounts: the contract needs only the main account, and each one costs an argon2id hash at start-up. */
@@ -13,6 +14,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const started = Date.now();
   let target;
   try {
+    // A broken pinned spec is reported once, here, before any target starts.
+    process.env[targetEnv.specChecked] = loadSpec().sha256;
     target = await startTarget(loadConfig(), { faultTarget: true, loadAccounts: contractLoadAccounts });
   } catch (error) {
     // One line, no stack: the cause is the user's configuration or a target that cannot start.

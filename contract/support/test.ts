@@ -23,6 +23,8 @@ export interface PostOptions {
   readonly target?: 'main' | 'fault';
   /** Attach request and response to the report (default true; timing samples turn it off). */
   readonly attach?: boolean;
+  /** Wrap the request in its own report step (default true; off when the caller already made one). */
+  readonly step?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -56,16 +58,19 @@ export class LoginApi {
     if (contentType !== null && options.body !== undefined) headers['content-type'] = contentType;
     const body =
       options.body === undefined || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    return base.step(`${method} ${this.suite.login.path} — ${description}`, async () => {
-      const exchange = await send({
+    const exchange = async (): Promise<Exchange> => {
+      const sent = await send({
         method,
         url: endpoint(baseUrl, this.suite.login.path),
         headers,
         ...(body === undefined ? {} : { body }),
       });
-      if (options.attach !== false) await this.attach(description, exchange);
-      return exchange;
-    });
+      if (options.attach !== false) await this.attach(description, sent);
+      return sent;
+    };
+    return options.step === false
+      ? exchange()
+      : base.step(`${method} ${this.suite.login.path} — ${description}`, exchange);
   }
 
   private async attach(description: string, exchange: Exchange): Promise<void> {

@@ -1,0 +1,60 @@
+// Reads a Playwright JSON report and says which clauses the failures speak for. A failure's clauses are the tags in
+// its error messages (every check prefixes its clause, e.g. `[TOKEN-JWS]`); a failure without one is charged to the
+// clauses tagged in its title.
+import { clauseById } from '../clauses.ts';
+
+export interface FailedTest {
+  readonly title: string;
+  readonly clauses: readonly string[];
+  readonly message: string;
+}
+
+interface JsonSpec {
+  title: string;
+  tests: { results: { status: string; errors?: { message?: string }[]; error?: { message?: string } }[] }[];
+}
+interface JsonSuite {
+  title: string;
+  specs?: JsonSpec[];
+  suites?: JsonSuite[];
+}
+export interface JsonReport {
+  suites?: JsonSuite[];
+  errors?: { message?: string }[];
+  stats?: { expected: number; unexpected: number; flaky: number; skipped: number };
+}
+
+// Playwright colours its messages; the tags must be found in plain text.
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+export function clauseTags(text: string): string[] {
+  return [...new Set([...text.replace(ansi, '').matchAll(/\[([A-Z0-9-]+)\]/g)].map((m) => m[1] ?? ''))].filter((id) =>
+    clauseById.has(id),
+  );
+}
+
+export function failedTests(report: JsonReport): FailedTest[] {
+  const out: FailedTest[] = [];
+  const visit = (suite: JsonSuite): void => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        for (const r of t.results) {
+          if (r.status === 'passed' || r.status === 'skipped') continue;
+          const messages = [...(r.errors ?? []), ...(r.error ? [r.error] : [])].map((e) =>
+            (e.message ?? '').replace(ansi, ''),
+          );
+          const message = [...new Set(messages)].join('\n');
+          const fromMessages = clauseTags(message);
+          out.push({
+            title: spec.title,
+            clauses: fromMessages.length > 0 ? fromMessages : clauseTags(spec.title),
+            message: message.split('\n')[0] ?? '',
+          });
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) visit(child);
+  };
+  for (const suite of report.suites ?? []) visit(suite);
+  return out;
+}
