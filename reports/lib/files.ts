@@ -51,6 +51,13 @@ export function runCli(main: () => Promise<number>): void {
         process.exitCode = 2;
         return;
       }
+      const errno = error as NodeJS.ErrnoException;
+      if (typeof errno.code === 'string' && typeof errno.path === 'string') {
+        // A file system refusal (unwritable reports folder, ...) is the user's environment, not a bug.
+        console.error(`error: cannot use ${errno.path}: ${errno.code} (check the path and its permissions)`);
+        process.exitCode = 2;
+        return;
+      }
       console.error(error);
       process.exitCode = 3;
     },

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { writeSyntheticRun } from '../bench/synthetic-run.ts';
+import { analyzeRun } from '../load-report/analyze.ts';
+import { buildLoadReport } from '../load-report/build.ts';
+import { makeRun, tempPaths } from './helpers.ts';
+
+test('the HTML report carries the global statistics, every threshold and the run metadata', async () => {
+  const paths = tempPaths();
+  const dir = makeRun(paths, 'run-ok');
+  const { htmlPath, analysis } = await buildLoadReport([dir]);
+  const html = readFileSync(htmlPath, 'utf8');
+  assert.equal(analysis.global.count, 380);
+  assert.match(html, /id="verdict">PASSED</);
+  assert.match(html, />380</);
+  for (const t of analysis.thresholds)
+    assert.ok(html.includes(t.expression.replace(/</g, '&lt;').replace(/>/g, '&gt;')), t.expression);
+  assert.equal(analysis.thresholds.length, 7);
+  assert.ok(analysis.thresholds.every((t) => t.judgedBy === 'k6 summary'));
+  assert.match(html, /127\.0\.0\.1:39871/);
+  assert.match(html, /Response time percentiles over time/);
+  assert.match(html, /Active virtual users/);
+  assert.doesNotMatch(html, /<script|https?:\/\/(?!127\.0\.0\.1)/, 'self-contained: no script, no external URL');
+});
+
+test('a breached threshold turns the report red and names the value', async () => {
+  const paths = tempPaths();
+  const dir = makeRun(paths, 'run-slow', { medianMs: 400 });
+  const { htmlPath, analysis } = await buildLoadReport([dir]);
+  const failed = analysis.thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.expression}`);
+  assert.ok(failed.includes('http_req_duration{name:login} p(95)<500'), failed.join(', '));
+  assert.match(readFileSync(htmlPath, 'utf8'), /id="verdict">FAILED</);
+});
+
+test('several instances merge into global percentiles and thresholds are judged globally', async () => {
+  const paths = tempPaths();
+  const thresholds = { 'http_req_duration{name:login}': ['p(95)<500'], 'http_reqs{name:login}': ['count>=300'] };
+  const merged = join(paths.loadRuns, 'dist');
+  writeSyntheticRun(merged, { durationSec: 20, rps: 20, instances: 2, layout: 'dirs', thresholds, runId: 'dist' });
+  const single = join(paths.loadRuns, 'single');
+  writeSyntheticRun(single, { durationSec: 20, rps: 20, thresholds, runId: 'single' });
+  const a = await analyzeRun([merged], { objectives: null });
+  const b = await analyzeRun([single], { objectives: null });
+  assert.equal(a.merged, true);
+  assert.equal(a.instanceCount, 2);
+  assert.equal(a.global.count, b.global.count);
+  assert.equal(a.global.p95, b.global.p95, 'same samples, same global percentile');
+  const count = a.thresholds.find((t) => t.expression === 'count>=300');
+  assert.ok(count);
+  // Each runner alone saw ~190 requests and failed; the test as a whole made 380 and passes.
+  assert.deepEqual(
+    count.perInstance.map((p) => p.ok),
+    [false, false],
+  );
+  assert.equal(count.ok, true);
+  assert.equal(count.judgedBy, 'merged stream');
+  assert.equal(count.value, 380);
+});
+
+test('instances side by side in one directory (metrics-<n>.ndjson) merge the same way', async () => {
+  const paths = tempPaths();
+  const dir = join(paths.loadRuns, 'files');
+  writeSyntheticRun(dir, { durationSec: 10, rps: 30, instances: 3, layout: 'files', runId: 'files' });
+  const a = await analyzeRun([dir], { objectives: null });
+  assert.equal(a.instanceCount, 3);
+  assert.equal(
+    a.byInstance.reduce((n, r) => n + r.count, 0),
+    a.global.count,
+  );
+});
+
+test('malformed lines are skipped and counted, not fatal', async () => {
+  const paths = tempPaths();
+  const dir = makeRun(paths, 'run-bad-lines');
+  appendFileSync(join(dir, 'metrics.ndjson'), '{"type":"Point","metric":"http_req_duration","data":{"time":\n');
+  const a = await analyzeRun([dir], { objectives: null });
+  assert.equal(a.agg.badLines, 1);
+  assert.equal(a.global.count, 380);
+});
+
+test('a missing run directory is one clear error', async () => {
+  await assert.rejects(buildLoadReport(['/nonexistent/run']), /load run directory \/nonexistent\/run does not exist/);
+});
+
+test('an SLO of config/slo.json the run never declared is reported as failed', async () => {
+  const paths = tempPaths();
+  const dir = makeRun(paths, 'run-partial', { thresholds: { 'http_req_duration{name:login}': ['p(95)<500'] } });
+  const a = await analyzeRun([dir]); // profile smoke: objectives from config/slo.json
+  const missing = a.thresholds.filter((t) => t.note.includes('was not declared'));
+  assert.ok(missing.length >= 3, missing.map((t) => t.metric).join(', '));
+  assert.equal(a.thresholdsOk, false);
+});
