@@ -1,0 +1,222 @@
+// npm run bench:engine — figures for the node engine, measured in one run on this machine (print, never assert):
+//  1. constant-arrival-rate 2,000 it/s for 20 s on a trivial loopback endpoint: dropped, achieved rate, per-second
+//     schedule accuracy;
+//  2. the engine's maximum sustained rate next to autocannon's on the same endpoint;
+//  3. open-model honesty: the endpoint stalls 1 s mid-run -> dropped_iterations and the latency tail show it;
+//  4. fidelity: the reference service with --added-latency-ms 50 -> engine p50 vs the service's own time.
+// Shorter runs for a quick look: BENCH_SECONDS=5 npm run bench:engine
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
+import { startReference } from '../../../reference/launch.ts';
+import { runTest } from '../src/run.ts';
+import type { SummaryData } from '../src/summary.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '20');
+const RATE = Number(process.env['BENCH_RATE'] ?? '2000');
+const outDir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
+const children: ChildProcess[] = [];
+
+interface Target {
+  base: string;
+  stop(): void;
+}
+
+async function startTarget(addedMs = 0): Promise<Target> {
+  const code = transformSync(readFileSync(join(here, 'target-server.ts'), 'utf8'), {
+    loader: 'ts',
+    format: 'cjs',
+  }).code;
+  const child = spawn(process.execPath, ['-e', code], { env: { ...process.env, ADDED_MS: String(addedMs) } });
+  children.push(child);
+  const port = await new Promise<string>((resolvePort, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolvePort(d.toString().trim()));
+    child.once('exit', (c) => reject(new Error(`bench target exited (${c})`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+async function engine(script: string, env: Record<string, string>, jsonOut?: string): Promise<SummaryData> {
+  const r = await runTest({
+    script: join(here, 'scripts', script),
+    env,
+    cli: {},
+    quiet: true,
+    tags: {},
+    ...(jsonOut ? { jsonOut } : {}),
+    stdout: () => undefined,
+    stderr: (t) => process.stderr.write(t),
+  });
+  if (!r.summary) throw new Error(`bench run of ${script} produced no summary`);
+  return r.summary;
+}
+
+const v = (s: SummaryData, metric: string, stat: string): number => s.metrics[metric]?.values[stat] ?? 0;
+const ms = (x: number): string => `${x.toFixed(2)} ms`;
+const rows: [string, string, string][] = [];
+const row = (what: string, figure: string, target: string) => {
+  rows.push([what, figure, target]);
+  process.stdout.write(`  ${what}: ${figure}   (${target})\n`);
+};
+
+async function autocannon(url: string, connections: number, seconds: number): Promise<number> {
+  const bin = join(here, '..', '..', '..', 'node_modules', '.bin', 'autocannon');
+  const child = spawn(bin, ['--json', '-c', String(connections), '-d', String(seconds), url]);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((res) => child.once('exit', res));
+  const r = JSON.parse(out) as { requests: { total: number }; duration: number };
+  return r.requests.total / r.duration;
+}
+
+function perSecond(file: string, metric: string): number[] {
+  const times = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith(`{"metric":"${metric}"`))
+    .map((l) => Date.parse((JSON.parse(l) as { data: { time: string } }).data.time));
+  const t0 = Math.min(...times);
+  const buckets: number[] = [];
+  for (const t of times) {
+    const b = Math.floor((t - t0) / 1000);
+    buckets[b] = (buckets[b] ?? 0) + 1;
+  }
+  return buckets.map((x) => x ?? 0);
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `engine benchmark (machine shared with other work; load average at start ${(await import('node:os')).loadavg()[0]!.toFixed(1)})\n`,
+  );
+  const trivial = await startTarget();
+
+  // 1. accuracy at 2,000 it/s
+  process.stdout.write(`\n1. constant-arrival-rate ${RATE} it/s for ${SECONDS} s\n`);
+  const file = join(outDir, 'rate.ndjson');
+  const s1 = await engine(
+    'arrival.ts',
+    { BASE: trivial.base, RATE: String(RATE), SECONDS: String(SECONDS), VUS: '50', MAX_VUS: '200' },
+    file,
+  );
+  const done = v(s1, 'iterations', 'count');
+  const dropped = v(s1, 'dropped_iterations', 'count');
+  const expected = RATE * SECONDS;
+  row('iterations started', `${v(s1, 'iteration_starts', 'count')} of ${expected} scheduled`, 'all');
+  row('dropped_iterations', String(dropped), 'target 0');
+  row(
+    'achieved rate',
+    `${(v(s1, 'iteration_starts', 'count') / SECONDS).toFixed(1)} it/s (${((v(s1, 'iteration_starts', 'count') / expected - 1) * 100).toFixed(2)} %)`,
+    'within 1 %',
+  );
+  row('completed iterations', String(done), '');
+  row(
+    'http_req_duration p50 / p95',
+    `${ms(v(s1, 'http_req_duration', 'med'))} / ${ms(v(s1, 'http_req_duration', 'p(95)'))}`,
+    '',
+  );
+  const buckets = perSecond(file, 'iteration_starts').slice(0, SECONDS);
+  const worst = Math.max(...buckets.map((b) => Math.abs(b / RATE - 1)));
+  row('per-second starts', `${buckets.join(' ')}`, '');
+  row('worst second vs schedule', `${(worst * 100).toFixed(2)} %`, 'within ±2 %');
+
+  // 2. maximum sustained rate vs autocannon (same endpoint, same run, alternating)
+  process.stdout.write('\n2. maximum sustained rate on the same endpoint\n');
+  const maxSeconds = Math.max(5, Math.round(SECONDS / 2));
+  const engineRates: number[] = [];
+  const cannonRates: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const s2 = await engine('closed.ts', { BASE: trivial.base, VUS: '16', SECONDS: String(maxSeconds) });
+    engineRates.push(v(s2, 'http_reqs', 'rate'));
+    cannonRates.push(await autocannon(`${trivial.base}/`, 16, maxSeconds));
+  }
+  const best = (xs: number[]) => Math.max(...xs);
+  row('engine max (16 VUs)', `${engineRates.map((x) => x.toFixed(0)).join(', ')} req/s`, '');
+  row('autocannon max (16 connections)', `${cannonRates.map((x) => x.toFixed(0)).join(', ')} req/s`, '');
+  row(
+    'ratio engine / autocannon (best of 2 each)',
+    (best(engineRates) / best(cannonRates)).toFixed(2),
+    'target >= 0.5',
+  );
+
+  // 3. open-model honesty: the endpoint stalls 1 s in the middle of a 200 it/s run with 20 VUs
+  process.stdout.write('\n3. open-model honesty: 1 s server stall during 200 it/s with 20 VUs\n');
+  const stallRun = engine('arrival.ts', { BASE: trivial.base, RATE: '200', SECONDS: '6', VUS: '20', MAX_VUS: '20' });
+  setTimeout(() => void fetch(`${trivial.base}/stall?ms=1000`, { method: 'POST' }), 2500);
+  const s3 = await stallRun;
+  row(
+    'dropped_iterations',
+    String(v(s3, 'dropped_iterations', 'count')),
+    'about 200 it/s x 1 s minus the 20 VUs in flight',
+  );
+  row(
+    'http_req_duration p50 / p99 / max',
+    `${ms(v(s3, 'http_req_duration', 'med'))} / ${ms(v(s3, 'http_req_duration', 'p(99)'))} / ${ms(v(s3, 'http_req_duration', 'max'))}`,
+    'the tail shows the stall',
+  );
+  trivial.stop();
+
+  // 4. fidelity against the reference service with 50 ms added latency
+  process.stdout.write('\n4. fidelity: reference service with --added-latency-ms 50\n');
+  const serverMs: number[] = [];
+  process.env['REFERENCE_LOG_LEVEL'] = 'debug';
+  let ref: Awaited<ReturnType<typeof startReference>> | null = null;
+  try {
+    ref = await startReference({
+      addedLatencyMs: 50,
+      hashCost: 'fast',
+      loadAccounts: 1,
+      onLog: (line) => {
+        const m = /"url":"\/api\/auth\/login".*"ms":([\d.]+)/.exec(line);
+        if (m) serverMs.push(Number(m[1]));
+      },
+    });
+  } catch (e) {
+    process.stdout.write(
+      `  reference service did not start (${(e as Error).message.split('\n')[0]}); using the bench endpoint with 50 ms\n`,
+    );
+  }
+  let s4: SummaryData;
+  let serverP50: number;
+  if (ref) {
+    s4 = await engine('login.ts', {
+      BASE: ref.baseUrl,
+      LOGIN_IDENTIFIER: 'load-0001@reference.test',
+      LOGIN_PASSWORD: 'Load-Only-Passw0rd-0001!',
+      SECONDS: String(Math.min(SECONDS, 10)),
+    });
+    await ref.stop();
+    serverMs.sort((a, b) => a - b);
+    serverP50 = serverMs[Math.floor(serverMs.length / 2)] ?? NaN;
+  } else {
+    const slow = await startTarget(50);
+    s4 = await engine('arrival.ts', { BASE: slow.base, RATE: '20', SECONDS: '10', VUS: '10' });
+    const stats = (await (await fetch(`${slow.base}/stats`)).json()) as { p50: number };
+    serverP50 = stats.p50;
+    slow.stop();
+  }
+  const p50 = v(s4, 'http_req_duration', 'med');
+  row('engine http_req_duration p50', ms(p50), '');
+  row('service-side time p50 (incl. the 50 ms)', `${ms(serverP50)} over ${serverMs.length || 'its'} requests`, '');
+  row('difference', ms(p50 - serverP50), 'within 1 ms');
+  row(
+    'status of requests',
+    `${v(s4, 'http_reqs', 'count')} sent, http_req_failed rate ${v(s4, 'http_req_failed', 'rate')}`,
+    '',
+  );
+
+  process.stdout.write('\nsummary\n');
+  for (const [what, figure, target] of rows.filter((r) => r[2] !== ''))
+    process.stdout.write(`  ${what.padEnd(45)} ${figure.padEnd(40)} ${target}\n`);
+}
+
+main()
+  .catch((e: unknown) => {
+    process.stderr.write(`bench failed: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) c.kill();
+  });
