@@ -55,13 +55,16 @@ export function parseTolerances(raw: unknown, where: string): Tolerances {
     if (t.warnPct > t.failPct) throw new InputError(`${where} ${key}: warnPct must not exceed failPct`);
     return t;
   };
+  const p50 = latency('p50');
+  const p95 = latency('p95');
+  const p99 = latency('p99');
   const e = section(raw, 'errorRate', where);
   const t = section(raw, 'throughput', where);
   const trendRuns = raw.trendRuns === undefined ? 20 : numberAt(raw, 'trendRuns', where);
   return {
-    p50: latency('p50'),
-    p95: latency('p95'),
-    p99: latency('p99'),
+    p50,
+    p95,
+    p99,
     errorRate: {
       warnIncrease: numberAt(e, 'warnIncrease', `${where} errorRate`),
       failIncrease: numberAt(e, 'failIncrease', `${where} errorRate`),
