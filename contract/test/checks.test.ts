@@ -1,0 +1,210 @@
+// Every clause check passes on a healthy body and fails — with its clause — on a broken one.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  errorIsExplained,
+  errorStatusMatches,
+  methodDoesNotSucceed,
+  rejectionCarriesNoSession,
+  statusIs,
+} from '../checks/errors.ts';
+import { describeFailure } from '../checks/result.ts';
+import type { CheckResult } from '../checks/result.ts';
+import {
+  errorRevealsNoInternals,
+  rejectionsAreIdentical,
+  rejectionTimingsAreIndistinguishable,
+  responseHasNoPassword,
+  responseIsNotStored,
+} from '../checks/security.ts';
+import {
+  sessionBelongsToIdentity,
+  sessionIsActive,
+  sessionsAreFresh,
+  sessionTimesArePlausible,
+} from '../checks/session.ts';
+import { jwtExpMatchesSession, jwtIsAllowListedJws, tokensAreConsistent } from '../checks/token.ts';
+
+const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const now = Date.parse('2026-11-27T18:00:00Z');
+const exp = now / 1000 + 3600;
+const jws = (header: object, payload: object, signature = 'c2lnbmF0dXJl'): string =>
+  `${b64(header)}.${b64(payload)}.${signature}`;
+const jwt = jws({ alg: 'ES256', typ: 'JWT' }, { sub: 'id-1', exp });
+const identity = { id: 'id-1', traits: { email: 'qa@example.test' } };
+const session = {
+  id: 'ses-1',
+  active: true,
+  authenticated_at: new Date(now).toISOString(),
+  expires_at: new Date(exp * 1000).toISOString(),
+  identity,
+  tokenized: jwt,
+};
+const healthy = { sessionToken: 'tok-1', jwt, session, tokenizedSession: session, identity };
+const clock = { sentAt: now - 50, receivedAt: now + 50, skewMs: 10_000 };
+const algs = ['ES256', 'RS256'];
+
+function passes(r: CheckResult): void {
+  assert.deepEqual(r.problems, [], describeFailure(r));
+}
+function fails(r: CheckResult, clause: string, pattern: RegExp): void {
+  assert.equal(r.clause, clause);
+  assert.ok(r.problems.length > 0, `${r.check} should fail`);
+  assert.match(describeFailure(r), new RegExp(`^\\[${clause}\\]`));
+  assert.match(r.problems.join('; '), pattern);
+}
+
+describe('token checks', () => {
+  test('TOKEN-JWS', () => {
+    passes(jwtIsAllowListedJws(healthy, algs));
+    fails(jwtIsAllowListedJws({ ...healthy, jwt: jws({ alg: 'none' }, { exp }, '') }, algs), 'TOKEN-JWS', /none/);
+    fails(
+      jwtIsAllowListedJws({ ...healthy, jwt: jws({ alg: 'HS256' }, { exp }) }, algs),
+      'TOKEN-JWS',
+      /not allow-listed/,
+    );
+    fails(jwtIsAllowListedJws({ ...healthy, jwt: 'opaque-token' }, algs), 'TOKEN-JWS', /compact JWS/);
+    fails(
+      jwtIsAllowListedJws({ ...healthy, jwt: jws({ alg: 'ES256' }, { exp }, '') }, algs),
+      'TOKEN-JWS',
+      /empty signature/,
+    );
+  });
+  test('TOKEN-CONSISTENT', () => {
+    passes(tokensAreConsistent(healthy));
+    const other = jws({ alg: 'ES256' }, { exp: exp - 1 });
+    fails(
+      tokensAreConsistent({ ...healthy, tokenizedSession: { ...session, tokenized: other } }),
+      'TOKEN-CONSISTENT',
+      /tokenizedSession/,
+    );
+    const problems = tokensAreConsistent({ ...healthy, session: { ...session, tokenized: other } }).problems.join(' ');
+    assert.ok(!problems.includes(other) && !problems.includes(jwt), 'a problem must never quote a token');
+  });
+  test('TOKEN-EXP-MATCHES-SESSION', () => {
+    passes(jwtExpMatchesSession(healthy));
+    fails(
+      jwtExpMatchesSession({ ...healthy, jwt: jws({ alg: 'ES256' }, { exp: exp + 3600 }) }),
+      'TOKEN-EXP-MATCHES-SESSION',
+      /3600 s apart/,
+    );
+    fails(
+      jwtExpMatchesSession({ ...healthy, jwt: jws({ alg: 'ES256' }, {}) }),
+      'TOKEN-EXP-MATCHES-SESSION',
+      /no numeric exp/,
+    );
+  });
+});
+
+describe('session checks', () => {
+  test('SESSION-TIMES', () => {
+    passes(sessionTimesArePlausible(healthy, clock));
+    const future = { ...session, authenticated_at: new Date(now + 600_000).toISOString() };
+    fails(sessionTimesArePlausible({ ...healthy, session: future }, clock), 'SESSION-TIMES', /in the future/);
+    const expired = { ...session, expires_at: new Date(now - 60_000).toISOString() };
+    fails(sessionTimesArePlausible({ ...healthy, session: expired }, clock), 'SESSION-TIMES', /already past/);
+    const old = { ...session, authenticated_at: new Date(now - 3_600_000).toISOString() };
+    fails(sessionTimesArePlausible({ ...healthy, session: old }, clock), 'SESSION-TIMES', /predates/);
+  });
+  test('SESSION-ACTIVE', () => {
+    passes(sessionIsActive(healthy));
+    fails(sessionIsActive({ ...healthy, session: { ...session, active: false } }), 'SESSION-ACTIVE', /false/);
+  });
+  test('SESSION-IDENTITY', () => {
+    passes(sessionBelongsToIdentity(healthy, 'QA@example.test'));
+    fails(sessionBelongsToIdentity(healthy, 'other@example.test'), 'SESSION-IDENTITY', /expected "other@example.test"/);
+    const otherSub = { ...healthy, jwt: jws({ alg: 'ES256' }, { sub: 'id-2', exp }) };
+    fails(sessionBelongsToIdentity(otherSub, 'qa@example.test'), 'SESSION-IDENTITY', /JWT sub/);
+  });
+  test('SESSION-UNIQUE', () => {
+    const second = {
+      ...healthy,
+      sessionToken: 'tok-2',
+      jwt: jws({ alg: 'ES256' }, { n: 2 }),
+      session: { ...session, id: 'ses-2' },
+    };
+    passes(sessionsAreFresh([healthy, second]));
+    fails(sessionsAreFresh([healthy, healthy]), 'SESSION-UNIQUE', /2 logins gave 1 distinct/);
+  });
+});
+
+describe('security checks', () => {
+  const ok = (text: string, headers: Record<string, string> = {}) => ({ status: 200, headers, text });
+  test('SEC-NO-SECRET-ECHO: raw, escaped, inside a JWT, in a header', () => {
+    const password = 'S3cret-Pass!';
+    passes(responseHasNoPassword(ok(JSON.stringify(healthy)), password));
+    fails(
+      responseHasNoPassword(ok(JSON.stringify({ traits: { password } })), password),
+      'SEC-NO-SECRET-ECHO',
+      /contains the password/,
+    );
+    fails(responseHasNoPassword(ok('{"m":"S3cret\\u002dPass!"}'), password), 'SEC-NO-SECRET-ECHO', /\$\.m contains/);
+    fails(
+      responseHasNoPassword(ok(JSON.stringify({ jwt: jws({ alg: 'ES256' }, { pw: password }) })), password),
+      'SEC-NO-SECRET-ECHO',
+      /JWT/,
+    );
+    fails(responseHasNoPassword(ok('{}', { 'x-debug': password }), password), 'SEC-NO-SECRET-ECHO', /header x-debug/);
+  });
+  test('SEC-NO-STORE', () => {
+    passes(responseIsNotStored({ 'cache-control': 'no-cache, No-Store' }));
+    fails(responseIsNotStored({ 'cache-control': 'public, max-age=300' }), 'SEC-NO-STORE', /without no-store/);
+    fails(responseIsNotStored({}), 'SEC-NO-STORE', /missing/);
+  });
+  test('ERROR-NO-INTERNALS', () => {
+    passes(
+      errorRevealsNoInternals(ok('{"error":"bad_request","message":"Request body is not valid JSON.","status":400}')),
+    );
+    const stack =
+      'SyntaxError: Unexpected token\n    at JSON.parse (<anonymous>)\n    at parse (/app/src/request.ts:42:17)';
+    fails(
+      errorRevealsNoInternals(ok(JSON.stringify({ error: 'x', message: 'y', status: 400, detail: stack }))),
+      'ERROR-NO-INTERNALS',
+      /stack frame/,
+    );
+    fails(
+      errorRevealsNoInternals(ok('{"message":"connect ECONNREFUSED 127.0.0.1:4000"}')),
+      'ERROR-NO-INTERNALS',
+      /network error/,
+    );
+  });
+  test('SEC-NO-ENUMERATION-BODY', () => {
+    const a = {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+      text: '{"error":"unauthorized","message":"bad","status":401,"request_id":"1"}',
+    };
+    const b = { ...a, text: '{"status":401,"message":"bad","error":"unauthorized","request_id":"2"}' };
+    passes(rejectionsAreIdentical(a, b));
+    fails(
+      rejectionsAreIdentical(a, { ...b, text: b.text.replace('bad', 'Wrong password.') }),
+      'SEC-NO-ENUMERATION-BODY',
+      /bodies differ/,
+    );
+  });
+  test('SEC-NO-ENUMERATION-TIMING: medians, ratio and absolute difference', () => {
+    const wrong = [50, 52, 48, 51, 49, 300, 50, 47];
+    passes(rejectionTimingsAreIndistinguishable([49, 51, 50, 53, 48, 46, 52, 50], wrong));
+    fails(
+      rejectionTimingsAreIndistinguishable([2, 3, 2, 2, 90, 3, 2, 2], wrong),
+      'SEC-NO-ENUMERATION-TIMING',
+      /unknown identifier answers faster/,
+    );
+    // A fast target's jitter (ratio 2 but 1 ms apart) is not a finding.
+    passes(rejectionTimingsAreIndistinguishable([1, 1, 1, 1, 1], [2, 2, 2, 2, 2]));
+  });
+});
+
+describe('error and method checks', () => {
+  test('ERROR-STATUS-MATCH, ERROR-SCHEMA (explained), AUTH (no session), METHODS, status', () => {
+    passes(errorStatusMatches(401, '{"status":401}'));
+    fails(errorStatusMatches(401, '{"status":400}'), 'ERROR-STATUS-MATCH', /body status is 400/);
+    passes(errorIsExplained('{"error":"e","message":"m"}'));
+    fails(errorIsExplained('{"error":"e","message":" "}'), 'ERROR-SCHEMA', /message is empty/);
+    passes(rejectionCarriesNoSession('{"error":"e"}', {}));
+    fails(rejectionCarriesNoSession('{"jwt":"x"}', {}), 'AUTH-REJECTS-BAD-CREDENTIALS', /jwt/);
+    passes(methodDoesNotSucceed('GET', 405, '{}'));
+    fails(methodDoesNotSucceed('DELETE', 204, ''), 'METHODS', /answered 204/);
+    fails(statusIs('UPSTREAM-502', 502, 500, 'backend down'), 'UPSTREAM-502', /expected 502, got 500/);
+  });
+});
