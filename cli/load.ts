@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,9 +23,11 @@ import type { SuiteConfig } from '../config/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { parseAccounts } from '../load/lib/accounts.ts';
 import { LoadInputError } from '../load/lib/input-error.ts';
+import { loginPath, readinessHint, readinessProblem } from '../load/lib/login-checks.ts';
 import type { Profile } from '../load/lib/profiles.ts';
 import {
   applyOverrides,
+  firstLine,
   overrideVariables,
   parseProfiles,
   readOverrides,
@@ -145,6 +148,33 @@ export function planRun(args: Args, env: NodeJS.ProcessEnv): Plan {
   return { profile, objectives: objectivesFor(slo, profile), profilesFile, sloFile, env: runEnv };
 }
 
+/**
+ * The script's readiness rule, checked before a run folder exists: a dead or non-JSON target is one line and exit 2,
+ * not an aborted run (the script's setup() keeps the same gate for plain k6 runs).
+ */
+export async function probeReadiness(baseUrl: string, attempts = 3): Promise<void> {
+  let last = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const res = await fetch(`${baseUrl}${loginPath}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(5_000),
+      });
+      await res.arrayBuffer();
+      const problem = readinessProblem(res.status, res.headers.get('content-type') ?? '', '');
+      if (problem === undefined) return;
+      last = problem;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      last = readinessProblem(0, '', cause?.code ?? cause?.message ?? firstLine(error)) ?? '';
+    }
+    if (attempt < attempts) await delay(1_000);
+  }
+  throw new UserError(`target ${baseUrl} is not ready: ${readinessHint}, got ${last}`);
+}
+
 function defaultRunId(profile: string, now: Date): string {
   const stamp = now
     .toISOString()
@@ -231,16 +261,17 @@ export function formatSloTable(rows: readonly ThresholdRow[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-async function main(): Promise<number> {
-  const args = parseCliArgs(process.argv.slice(2), process.env);
+/** The whole command; bad input throws UserError / LoadInputError / ConfigError (one line) before any load. */
+export async function runLoadCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const args = parseCliArgs(argv, env);
   if (args.help) {
     console.log(usage);
     return 0;
   }
-  const plan = planRun(args, process.env);
+  const plan = planRun(args, env);
   const { profile } = plan;
-  const config = loadConfig(process.env);
-  const engine = resolveEngine(args.engine, process.env);
+  const config = loadConfig(env);
+  const engine = resolveEngine(args.engine, env);
 
   let target: Target | undefined;
   let scratch: string | undefined;
@@ -276,6 +307,7 @@ async function main(): Promise<number> {
       parseAccounts(readText(accountsFile, 'LOAD_ACCOUNTS_FILE'), accountsFile, profile.maxVUs);
     }
 
+    await probeReadiness(target.baseUrl);
     const startedAt = new Date();
     const runId = args.runId ?? defaultRunId(profile.name, startedAt);
     const runDir = makeRunDir(config, runId);
@@ -307,7 +339,7 @@ async function main(): Promise<number> {
       engine,
       target: target.baseUrl,
       managedTarget: target.managed,
-      commit: gitCommit(process.env),
+      commit: gitCommit(env),
       startedAt: startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
       exitCode: code,
@@ -325,6 +357,7 @@ async function main(): Promise<number> {
         durationMs: scheduleDurationMs(profile),
       },
     });
+    if (summary !== undefined) await recordHistory(runDir, config.reportsDir);
     report(engine, runDir, rows, exitCode, code, summary !== undefined);
     return code;
   } finally {
@@ -376,6 +409,16 @@ function report(
   }
 }
 
+/** One line per completed run in reports/output/history/load.jsonl: the performance review's baseline and trend. */
+async function recordHistory(runDir: string, reportsDir: string): Promise<void> {
+  try {
+    const { appendHistory, recordFromRun } = await import('../reports/review/history.ts');
+    appendHistory(await recordFromRun(runDir), join(reportsDir, 'history', 'load.jsonl'));
+  } catch (error) {
+    console.error(`load: warning: the run was not added to the load history: ${firstLine(error)}`);
+  }
+}
+
 /** Temp file then rename: a crash never leaves a half-written meta.json that looks valid. */
 function writeMeta(runDir: string, meta: Record<string, unknown>): void {
   const path = join(runDir, 'meta.json');
@@ -387,7 +430,7 @@ function writeMeta(runDir: string, meta: Record<string, unknown>): void {
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   runMain('load', async () => {
     try {
-      return await main();
+      return await runLoadCli(process.argv.slice(2), process.env);
     } catch (error) {
       if (error instanceof LoadInputError) throw new UserError(error.message);
       throw error;

@@ -160,6 +160,11 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
       const meta = JSON.parse(readFileSync(join(result.runDir, 'meta.json'), 'utf8')) as Record<string, unknown>;
       assert.equal(meta.exitCode, 0);
       assert.equal(meta.engine, 'node');
+      const history = readFileSync(join(scratch, 'healthy', 'history', 'load.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      assert.equal(history.length, 1, 'one history record per run');
+      assert.equal((JSON.parse(history[0] ?? '{}') as { runId?: string }).runId, meta.runId);
       for (const file of files) {
         assert.ok(!readFileSync(join(result.runDir, file), 'utf8').includes(password), `${file} holds a password`);
       }

@@ -2,6 +2,8 @@
 // each one fails on a broken response. Clause ids (contract/clauses.ts) prefix the check names the reports show.
 import { isRecord } from './profiles.ts';
 
+export const loginPath = '/api/auth/login';
+
 export const documentedStatuses: readonly number[] = [200, 400, 401, 502];
 
 export const checkNames = {
@@ -52,3 +54,11 @@ export function isRejection(status: number, body: unknown): boolean {
 function nonEmptyString(value: unknown): boolean {
   return typeof value === 'string' && value !== '';
 }
+
+/** Readiness: `POST /api/auth/login` with `{}` must get a JSON 400 (or 401). Returns what is wrong, or undefined. */
+export function readinessProblem(status: number, contentType: string, transportError: string): string | undefined {
+  if ((status === 400 || status === 401) && /^application\/json/i.test(contentType)) return undefined;
+  return status === 0 ? `no answer (${transportError})` : `status ${status} (${contentType || 'no Content-Type'})`;
+}
+
+export const readinessHint = 'POST /api/auth/login with {} must answer a JSON 400 AuthError';

@@ -4,7 +4,14 @@ import { check } from 'k6';
 import http from 'k6/http';
 import { Rate } from 'k6/metrics';
 import type { Account } from './accounts.ts';
-import { checkNames, hasTokens, isRejection, isUndocumentedStatus, jwtMatchesSession } from './login-checks.ts';
+import {
+  checkNames,
+  hasTokens,
+  isRejection,
+  isUndocumentedStatus,
+  jwtMatchesSession,
+  loginPath,
+} from './login-checks.ts';
 import { undocumentedStatusMetric } from './slo.ts';
 
 /** Every login adds one sample: true when the status is one the contract does not document. */
@@ -13,8 +20,6 @@ const undocumentedStatus = new Rate(undocumentedStatusMetric);
 // Built once per VU at init: a valid login is expected to get 200, a deliberate wrong password 401.
 const expectSuccess = http.expectedStatuses(200);
 const expectRejection = http.expectedStatuses(401);
-
-export const loginPath = '/api/auth/login';
 
 export function login(baseUrl: string, account: Account, wrongPassword: boolean): void {
   const body = JSON.stringify({

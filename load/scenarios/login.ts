@@ -10,7 +10,8 @@ import type { Options } from 'k6/options';
 import type { Account } from '../lib/accounts.ts';
 import { accountIndexForVu, parseAccounts } from '../lib/accounts.ts';
 import { LoadInputError } from '../lib/input-error.ts';
-import { login, loginPath } from '../lib/login.ts';
+import { loginPath, readinessHint, readinessProblem } from '../lib/login-checks.ts';
+import { login } from '../lib/login.ts';
 import { applyOverrides, firstLine, parseProfiles, readOverrides, selectProfile, toScenario } from '../lib/profiles.ts';
 import { objectivesFor, parseSlo, sloFor, toK6Thresholds } from '../lib/slo.ts';
 import type { SummaryData } from '../lib/summary.ts';
@@ -70,16 +71,12 @@ export function setup(): { target: string } {
       responseCallback: expectReadinessAnswer,
       timeout: '5s',
     });
-    const contentType = String(res.headers['Content-Type'] ?? '');
-    if ((res.status === 400 || res.status === 401) && /^application\/json/i.test(contentType)) {
-      return { target: target.baseUrl };
-    }
-    last = res.status === 0 ? `no answer (${res.error})` : `status ${res.status} (${contentType || 'no Content-Type'})`;
+    const problem = readinessProblem(res.status, String(res.headers['Content-Type'] ?? ''), String(res.error));
+    if (problem === undefined) return { target: target.baseUrl };
+    last = problem;
     sleep(1);
   }
-  exec.test.abort(
-    `target ${target.baseUrl} is not ready: POST ${loginPath} with {} must answer a JSON 400 AuthError, got ${last}`,
-  );
+  exec.test.abort(`target ${target.baseUrl} is not ready: ${readinessHint}, got ${last}`);
   return { target: target.baseUrl };
 }
 
