@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { clauses } from './clauses.ts';
-import { targetEnv } from './support/context.ts';
+import { targetEnv } from './support/target-env.ts';
 
 function configOrExit(): ReturnType<typeof loadConfig> {
   try {
@@ -36,7 +36,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 30_000,
-  globalTimeout: 5 * 60_000,
+  // A bound for the whole run, roomy enough for `--repeat-each 20` on a busy machine.
+  globalTimeout: 20 * 60_000,
   reportSlowTests: null,
   use: {
     ...(baseUrl === undefined ? {} : { baseURL: baseUrl }),

@@ -6,15 +6,7 @@ import { loadSpec } from '../validator/spec.ts';
 import type { LoadedSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
 import { loginOperationId } from '../checks/documented.ts';
-
-/** Environment variables the global setup sets for workers and reporters. */
-export const targetEnv = {
-  baseUrl: 'CONTRACT_BASE_URL',
-  faultBaseUrl: 'CONTRACT_FAULT_BASE_URL',
-  managed: 'CONTRACT_TARGET_MANAGED',
-  /** sha256 of the spec the global setup checked against the OpenAPI 3.0 schema (workers skip the check). */
-  specChecked: 'CONTRACT_SPEC_SHA256',
-} as const;
+import { targetEnv } from './target-env.ts';
 
 export interface SuiteContext {
   readonly config: SuiteConfig;

@@ -8,7 +8,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { loadConfig } from '../../config/index.ts';
 import { loadSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
-import { targetEnv } from './context.ts';
+import { targetEnv } from './target-env.ts';
 import { coverageAnnotation } from './matchers.ts';
 import type { CoveredResponse } from './matchers.ts';
 import { runFilter } from './run-filter.ts';

@@ -5,7 +5,7 @@ import type { FullConfig } from '@playwright/test';
 import { loadConfig } from '../../config/index.ts';
 import { startTarget } from '../../cli/target.ts';
 import { loadSpec } from '../validator/spec.ts';
-import { targetEnv } from './context.ts';
+import { targetEnv } from './target-env.ts';
 
 /** Few load accounts: the contract needs only the main account, and each one costs an argon2id hash at start-up. */
 const contractLoadAccounts = 1;
