@@ -15,15 +15,25 @@ interface FakeTarget {
   /** Highest number of requests in flight at once for any single identifier. */
   maxInFlightPerAccount(): number;
   identifiersSeen(): Set<string>;
+  /** Logins answered 401 because the password was not the account's. */
+  rejected(): number;
   close(): Promise<void>;
 }
 
-/** A login service stand-in: 400 for `{}`, else after `delayMs` a 200 login, or `undocumented` on every Nth login. */
-async function startFakeTarget(delayMs: number, undocumented?: { status: number; every: number }): Promise<FakeTarget> {
+/**
+ * A login service stand-in: 400 for `{}`; else after `delayMs` a 401 AuthError for a password other than `password`,
+ * `undocumented.status` on every Nth login, or a 200 login.
+ */
+async function startFakeTarget(
+  password: string,
+  delayMs: number,
+  undocumented?: { status: number; every: number },
+): Promise<FakeTarget> {
   const inFlight = new Map<string, number>();
   const seen = new Set<string>();
   let max = 0;
   let logins = 0;
+  let rejected = 0;
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify(body));
@@ -32,7 +42,7 @@ async function startFakeTarget(delayMs: number, undocumented?: { status: number;
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
-      const body = JSON.parse(raw || '{}') as { identifier?: string };
+      const body = JSON.parse(raw || '{}') as { identifier?: string; password?: string };
       const id = body.identifier;
       if (req.url !== '/api/auth/login' || id === undefined) {
         json(res, 400, { error: 'bad_request', message: 'identifier and password are required', status: 400 });
@@ -46,6 +56,11 @@ async function startFakeTarget(delayMs: number, undocumented?: { status: number;
       const answerUndocumented = undocumented !== undefined && logins % undocumented.every === 0;
       setTimeout(() => {
         inFlight.set(id, (inFlight.get(id) ?? 1) - 1);
+        if (body.password !== password) {
+          rejected += 1;
+          json(res, 401, { error: 'invalid_credentials', message: 'invalid credentials', status: 401 });
+          return;
+        }
         if (answerUndocumented) {
           json(res, undocumented.status, { error: 'unavailable', message: 'try later', status: undocumented.status });
           return;
@@ -66,6 +81,7 @@ async function startFakeTarget(delayMs: number, undocumented?: { status: number;
     baseUrl: `http://127.0.0.1:${port}`,
     maxInFlightPerAccount: () => max,
     identifiersSeen: () => seen,
+    rejected: () => rejected,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -77,26 +93,24 @@ interface RunResult {
   runDir: string | undefined;
 }
 
-function runLoad(
-  baseUrl: string,
-  accountsFile: string,
-  reportsDir: string,
-  extraEnv: NodeJS.ProcessEnv,
-): Promise<RunResult> {
+function runLoad(baseUrl: string, accountsFile: string, reportsDir: string, extraArgs: string[]): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', './cli/ts-register.js', 'cli/load.ts', '--engine', 'node'], {
-      env: {
-        ...process.env,
-        AUTH_BASE_URL: baseUrl,
-        LOAD_ACCOUNTS_FILE: accountsFile,
-        REPORTS_DIR: reportsDir,
-        // Short schedule: ~3 s at up to 30 logins/s on 8 VUs, all started up front (no allocation lag, no drops).
-        LOAD_STAGES: '1s:30,2s:30',
-        LOAD_MAX_VUS: '8',
-        LOAD_PRE_ALLOCATED_VUS: '8',
-        ...extraEnv,
+    const child = spawn(
+      process.execPath,
+      ['--import', './cli/ts-register.js', 'cli/load.ts', '--engine', 'node', ...extraArgs],
+      {
+        env: {
+          ...process.env,
+          AUTH_BASE_URL: baseUrl,
+          LOAD_ACCOUNTS_FILE: accountsFile,
+          REPORTS_DIR: reportsDir,
+          // Short schedule: ~3 s at up to 30 logins/s on 8 VUs, all started up front (no allocation lag, no drops).
+          LOAD_STAGES: '1s:30,2s:30',
+          LOAD_MAX_VUS: '8',
+          LOAD_PRE_ALLOCATED_VUS: '8',
+        },
       },
-    });
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -129,7 +143,7 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('the detector sees two concurrent logins of one account (so the next test can fail)', async () => {
-    const target = await startFakeTarget(100);
+    const target = await startFakeTarget(password, 100);
     try {
       const send = () =>
         fetch(`${target.baseUrl}/api/auth/login`, {
@@ -143,10 +157,13 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
     }
   });
 
-  it('uses each account from one VU at a time, passes, and writes every output', async () => {
-    const target = await startFakeTarget(120);
+  it('uses each account from one VU at a time, counts deliberate 401s as expected, passes, writes every output', async () => {
+    const target = await startFakeTarget(password, 120);
     try {
-      const result = await runLoad(target.baseUrl, accountsFile, join(scratch, 'healthy'), {});
+      const result = await runLoad(target.baseUrl, accountsFile, join(scratch, 'healthy'), [
+        '--wrong-password-share',
+        '0.2',
+      ]);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.equal(target.maxInFlightPerAccount(), 1, 'an account was logged in by two VUs at once');
       const seen = target.identifiersSeen();
@@ -154,6 +171,9 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
       assert.ok(seen.size <= 8);
       assert.match(result.stdout, /engine: node/);
       assert.match(result.stdout, /PASS: all 7 SLOs hold/);
+      assert.ok(target.rejected() > 0, 'no deliberate wrong-password login was sent');
+      assert.match(result.stdout, /pass +http_req_failed\{name:login\} rate<0\.01 +rate=0\.00%/);
+      assert.match(result.stdout, /\[AUTH-REJECTS-BAD-CREDENTIALS\] wrong password: 401 AuthError {2}\d+\/\d+ passed/);
       assert.ok(result.runDir);
       const files = readdirSync(result.runDir).sort();
       assert.deepEqual(files, ['junit.xml', 'meta.json', 'metrics.ndjson', 'summary.json', 'summary.md']);
@@ -174,9 +194,9 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
   });
 
   it('fails naming login_undocumented_status when the target answers a status the contract does not list', async () => {
-    const target = await startFakeTarget(20, { status: 503, every: 10 });
+    const target = await startFakeTarget(password, 20, { status: 503, every: 10 });
     try {
-      const result = await runLoad(target.baseUrl, accountsFile, join(scratch, 'undocumented'), {});
+      const result = await runLoad(target.baseUrl, accountsFile, join(scratch, 'undocumented'), []);
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, /SLO breached: login_undocumented_status rate==0 \(observed rate=\d/);
     } finally {
