@@ -127,12 +127,13 @@ export function loadThresholdsCheck(analysis: RunAnalysis | undefined, why: stri
 export function baselineCheck(review: Review | undefined, why: string, requireBaseline: boolean): GateCheck {
   const name = 'baseline comparison';
   if (review === undefined) return fail(name, why);
-  const changes = review.comparisons
-    .map(
-      (c) =>
-        `${c.key} ${c.delta >= 0 ? '+' : ''}${Number.isFinite(c.deltaPct) ? `${c.deltaPct.toFixed(1)} %` : round(c.delta)} ${c.verdict}`,
-    )
-    .join(', ');
+  const change = (c: Review['comparisons'][number]): string =>
+    c.unit === 'share'
+      ? `${c.delta >= 0 ? '+' : ''}${(c.delta * 100).toFixed(2)} pts`
+      : Number.isFinite(c.deltaPct)
+        ? `${c.deltaPct >= 0 ? '+' : ''}${c.deltaPct.toFixed(1)} %`
+        : round(c.delta);
+  const changes = review.comparisons.map((c) => `${c.label} ${change(c)} ${c.verdict}`).join(', ');
   if (review.verdict === 'no-baseline') {
     const detail = `${review.baselineSource}: nothing to compare with yet`;
     return requireBaseline ? fail(name, `${detail} (--require-baseline)`) : { name, status: 'skip', detail };
@@ -141,10 +142,7 @@ export function baselineCheck(review: Review | undefined, why: string, requireBa
   if (review.verdict === 'fail') {
     const beyond = review.comparisons
       .filter((c) => c.verdict === 'fail')
-      .map(
-        (c) =>
-          `${c.label} ${Number.isFinite(c.deltaPct) ? `${c.deltaPct > 0 ? '+' : ''}${c.deltaPct.toFixed(1)} %` : round(c.delta)} (${c.rule})`,
-      );
+      .map((c) => `${c.label} ${change(c)} (${c.rule})`);
     return fail(name, `regression beyond tolerance ${against}: ${beyond.join('; ')}`);
   }
   return pass(
