@@ -64,6 +64,8 @@ export interface RunningIdentity {
   stop(): Promise<void>;
   /** Abrupt (SIGKILL), as a crash would be. */
   kill(): Promise<void>;
+  /** Resolves with the exit code (or signal) whenever the process ends, expectedly or not. */
+  exited: Promise<number | string>;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function startIdentity(o: IdentityStartOptions = {}): Promise<Runni
     port: Number(new URL(child.url).port),
     pid: child.pid,
     stop: child.stop,
+    exited: child.exited,
     kill: async () => {
       child.child.ref(); // keep this process alive until the exit is seen
       try {

@@ -19,6 +19,7 @@ runEntry('reference', async () => {
   if (options.listDefects) return void process.stdout.write(DEFECTS.map((d) => `${d.name}\n`).join(''));
 
   const log = createLogger('reference');
+  let shuttingDown = false;
   if (options.accountsOut !== undefined) {
     try {
       writeFileAtomic(options.accountsOut, `${JSON.stringify(loadAccounts(options.loadAccounts), null, 2)}\n`);
@@ -42,6 +43,9 @@ runEntry('reference', async () => {
       throw new Error(`identity service failed to start: ${(error as Error).message}`, { cause: error });
     });
     upstreamUrl = identity.url;
+    void identity.exited.then((code) => {
+      if (!shuttingDown) log.error({ code }, 'identity service exited; every login now answers 502');
+    });
   } else if (options.upstream.kind === 'dead') {
     upstreamUrl = await deadUpstreamUrl();
   } else {
@@ -73,6 +77,7 @@ runEntry('reference', async () => {
     'reference ready',
   );
   onShutdown(async (reason) => {
+    shuttingDown = true;
     log.info({ reason }, 'reference shutting down');
     await closeServer(server);
     await backend.close();
