@@ -18,6 +18,7 @@ import type { SummaryData } from '../src/summary.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '20');
 const RATE = Number(process.env['BENCH_RATE'] ?? '2000');
+const ONLY = (process.env['BENCH_ONLY'] ?? '1,2,3,4').split(',');
 const outDir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
 const children: ChildProcess[] = [];
 
@@ -94,71 +95,78 @@ async function main(): Promise<void> {
   const trivial = await startTarget();
 
   // 1. accuracy at 2,000 it/s
-  process.stdout.write(`\n1. constant-arrival-rate ${RATE} it/s for ${SECONDS} s\n`);
-  const file = join(outDir, 'rate.ndjson');
-  const s1 = await engine(
-    'arrival.ts',
-    { BASE: trivial.base, RATE: String(RATE), SECONDS: String(SECONDS), VUS: '50', MAX_VUS: '200' },
-    file,
-  );
-  const done = v(s1, 'iterations', 'count');
-  const dropped = v(s1, 'dropped_iterations', 'count');
-  const expected = RATE * SECONDS;
-  row('iterations started', `${v(s1, 'iteration_starts', 'count')} of ${expected} scheduled`, 'all');
-  row('dropped_iterations', String(dropped), 'target 0');
-  row(
-    'achieved rate',
-    `${(v(s1, 'iteration_starts', 'count') / SECONDS).toFixed(1)} it/s (${((v(s1, 'iteration_starts', 'count') / expected - 1) * 100).toFixed(2)} %)`,
-    'within 1 %',
-  );
-  row('completed iterations', String(done), '');
-  row(
-    'http_req_duration p50 / p95',
-    `${ms(v(s1, 'http_req_duration', 'med'))} / ${ms(v(s1, 'http_req_duration', 'p(95)'))}`,
-    '',
-  );
-  const buckets = perSecond(file, 'iteration_starts').slice(0, SECONDS);
-  const worst = Math.max(...buckets.map((b) => Math.abs(b / RATE - 1)));
-  row('per-second starts', `${buckets.join(' ')}`, '');
-  row('worst second vs schedule', `${(worst * 100).toFixed(2)} %`, 'within ±2 %');
+  if (ONLY.includes('1')) {
+    process.stdout.write(`\n1. constant-arrival-rate ${RATE} it/s for ${SECONDS} s\n`);
+    const file = join(outDir, 'rate.ndjson');
+    const s1 = await engine(
+      'arrival.ts',
+      { BASE: trivial.base, RATE: String(RATE), SECONDS: String(SECONDS), VUS: '50', MAX_VUS: '200' },
+      file,
+    );
+    const done = v(s1, 'iterations', 'count');
+    const dropped = v(s1, 'dropped_iterations', 'count');
+    const expected = RATE * SECONDS;
+    row('iterations started', `${v(s1, 'iteration_starts', 'count')} of ${expected} scheduled`, 'all');
+    row('dropped_iterations', String(dropped), 'target 0');
+    row(
+      'achieved rate',
+      `${(v(s1, 'iteration_starts', 'count') / SECONDS).toFixed(1)} it/s (${((v(s1, 'iteration_starts', 'count') / expected - 1) * 100).toFixed(2)} %)`,
+      'within 1 %',
+    );
+    row('completed iterations', String(done), '');
+    row(
+      'http_req_duration p50 / p95',
+      `${ms(v(s1, 'http_req_duration', 'med'))} / ${ms(v(s1, 'http_req_duration', 'p(95)'))}`,
+      '',
+    );
+    const buckets = perSecond(file, 'iteration_starts').slice(0, SECONDS);
+    const worst = Math.max(...buckets.map((b) => Math.abs(b / RATE - 1)));
+    row('per-second starts', `${buckets.join(' ')}`, '');
+    row('worst second vs schedule', `${(worst * 100).toFixed(2)} %`, 'within ±2 %');
+  }
 
   // 2. maximum sustained rate vs autocannon (same endpoint, same run, alternating)
-  process.stdout.write('\n2. maximum sustained rate on the same endpoint\n');
-  const maxSeconds = Math.max(5, Math.round(SECONDS / 2));
-  const engineRates: number[] = [];
-  const cannonRates: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    const s2 = await engine('closed.ts', { BASE: trivial.base, VUS: '16', SECONDS: String(maxSeconds) });
-    engineRates.push(v(s2, 'http_reqs', 'rate'));
-    cannonRates.push(await autocannon(`${trivial.base}/`, 16, maxSeconds));
+  if (ONLY.includes('2')) {
+    process.stdout.write('\n2. maximum sustained rate on the same endpoint\n');
+    const maxSeconds = Math.max(5, Math.round(SECONDS / 2));
+    const engineRates: number[] = [];
+    const cannonRates: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const s2 = await engine('closed.ts', { BASE: trivial.base, VUS: '16', SECONDS: String(maxSeconds) });
+      engineRates.push(v(s2, 'http_reqs', 'rate'));
+      cannonRates.push(await autocannon(`${trivial.base}/`, 16, maxSeconds));
+    }
+    const best = (xs: number[]) => Math.max(...xs);
+    row('engine max (16 VUs)', `${engineRates.map((x) => x.toFixed(0)).join(', ')} req/s`, '');
+    row('autocannon max (16 connections)', `${cannonRates.map((x) => x.toFixed(0)).join(', ')} req/s`, '');
+    row(
+      'ratio engine / autocannon (best of 2 each)',
+      (best(engineRates) / best(cannonRates)).toFixed(2),
+      'target >= 0.5',
+    );
   }
-  const best = (xs: number[]) => Math.max(...xs);
-  row('engine max (16 VUs)', `${engineRates.map((x) => x.toFixed(0)).join(', ')} req/s`, '');
-  row('autocannon max (16 connections)', `${cannonRates.map((x) => x.toFixed(0)).join(', ')} req/s`, '');
-  row(
-    'ratio engine / autocannon (best of 2 each)',
-    (best(engineRates) / best(cannonRates)).toFixed(2),
-    'target >= 0.5',
-  );
 
   // 3. open-model honesty: the endpoint stalls 1 s in the middle of a 200 it/s run with 20 VUs
-  process.stdout.write('\n3. open-model honesty: 1 s server stall during 200 it/s with 20 VUs\n');
-  const stallRun = engine('arrival.ts', { BASE: trivial.base, RATE: '200', SECONDS: '6', VUS: '20', MAX_VUS: '20' });
-  setTimeout(() => void fetch(`${trivial.base}/stall?ms=1000`, { method: 'POST' }), 2500);
-  const s3 = await stallRun;
-  row(
-    'dropped_iterations',
-    String(v(s3, 'dropped_iterations', 'count')),
-    'about 200 it/s x 1 s minus the 20 VUs in flight',
-  );
-  row(
-    'http_req_duration p50 / p99 / max',
-    `${ms(v(s3, 'http_req_duration', 'med'))} / ${ms(v(s3, 'http_req_duration', 'p(99)'))} / ${ms(v(s3, 'http_req_duration', 'max'))}`,
-    'the tail shows the stall',
-  );
+  if (ONLY.includes('3')) {
+    process.stdout.write('\n3. open-model honesty: 1 s server stall during 200 it/s with 20 VUs\n');
+    const stallRun = engine('arrival.ts', { BASE: trivial.base, RATE: '200', SECONDS: '6', VUS: '20', MAX_VUS: '20' });
+    setTimeout(() => void fetch(`${trivial.base}/stall?ms=1000`, { method: 'POST' }), 2500);
+    const s3 = await stallRun;
+    row(
+      'dropped_iterations',
+      String(v(s3, 'dropped_iterations', 'count')),
+      'about 200 it/s x 1 s minus the 20 VUs in flight',
+    );
+    row(
+      'http_req_duration p50 / p99 / max',
+      `${ms(v(s3, 'http_req_duration', 'med'))} / ${ms(v(s3, 'http_req_duration', 'p(99)'))} / ${ms(v(s3, 'http_req_duration', 'max'))}`,
+      'the tail shows the stall',
+    );
+  }
   trivial.stop();
 
   // 4. fidelity against the reference service with 50 ms added latency
+  if (!ONLY.includes('4')) return;
   process.stdout.write('\n4. fidelity: reference service with --added-latency-ms 50\n');
   const serverMs: number[] = [];
   process.env['REFERENCE_LOG_LEVEL'] = 'debug';

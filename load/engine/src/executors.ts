@@ -223,6 +223,7 @@ export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorCo
   const all: Vu[] = [...free];
   ctx.activeVus(s, all.length);
   let allocating = false;
+  let finished = false;
   const running = new Set<Promise<unknown>>();
   let globalNext = 0;
   let localIter = 0;
@@ -255,10 +256,11 @@ export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorCo
         const g = extraGlobals[all.length - preGlobals.length]!;
         void ctx.newVu(g).then(
           (v) => {
+            allocating = false;
+            if (finished) return void v.kill();
             all.push(v);
             free.push(v);
             ctx.activeVus(s, all.length);
-            allocating = false;
           },
           () => (allocating = false),
         );
@@ -272,6 +274,7 @@ export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorCo
     if (perMs > 0) nextAt = Math.min(nextAt, (globalNext + 1) / perMs);
     await sleep(Math.max(1, Math.ceil(nextAt - elapsed)), ctx);
   }
+  finished = true;
   await gracefulFinish(running, all, s.gracefulStopMs, ctx);
   ctx.activeVus(s, 0);
 }

@@ -35,8 +35,10 @@ export class JsonOutput {
     return JSON.stringify({ type: 'Metric', data, metric: name });
   }
 
+  private closed = false;
+
   write(samples: RawSample[]): void {
-    if (samples.length === 0) return;
+    if (samples.length === 0 || this.closed) return;
     let chunk = '';
     for (const [metric, value, tags, time] of samples) {
       if (!this.seen.has(metric)) {
@@ -49,6 +51,7 @@ export class JsonOutput {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return new Promise((resolveClose, reject) => {
       this.stream.end(() => {
         try {

@@ -121,6 +121,8 @@ export function evaluateForAbort(all: Threshold[], elapsedMs: number): Threshold
   return all.filter((th) => th.abortOnFail && elapsedMs >= th.delayAbortEvalMs && !evaluate(th, sec));
 }
 
+/** Thresholds judged on no data at all. A Counter with no samples is a genuine zero (e.g. no dropped iterations);
+ * a Rate, Trend or Gauge with none has no value, and k6 would still pass it silently. */
 export function thresholdsWithoutSamples(all: Threshold[]): Threshold[] {
-  return all.filter((th) => th.target_metric.sink.count === 0);
+  return all.filter((th) => th.target_metric.sink.count === 0 && th.target_metric.sink.type !== 'counter');
 }

@@ -1,10 +1,12 @@
 // Bench script: open-model constant-arrival-rate against BASE; `started` marks each iteration's start time.
+import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
 
 const started = new Counter('iteration_starts');
 
 export const options = {
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)'],
   scenarios: {
     bench: {
       executor: 'constant-arrival-rate',
@@ -17,7 +19,12 @@ export const options = {
   },
 };
 
+const stallAt = Number(__ENV['STALL_AT_ITERATION'] ?? '-1');
+
 export default function (): void {
   started.add(1);
-  http.get(`${__ENV['BASE']}${__ENV['PATH_SUFFIX'] ?? '/'}`, { tags: { name: 'bench' } });
+  // The open-model honesty run: one iteration asks the endpoint to hold every response for a second.
+  if (exec.scenario.iterationInTest === stallAt)
+    http.post(`${__ENV['BASE']}/stall?ms=1000`, null, { tags: { name: 'stall' } });
+  http.get(`${__ENV['BASE']}/`, { tags: { name: 'bench' } });
 }

@@ -2,6 +2,7 @@
 import http from 'k6/http';
 
 export const options = {
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)'],
   scenarios: {
     fidelity: {
       executor: 'constant-arrival-rate',
