@@ -104,19 +104,22 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): A
   };
 }
 
-/** `auto` means real k6 when a `k6` executable is on PATH, else the local engine. */
+/** `auto` means real k6 when a `k6` executable is on PATH, else the local engine; `k6` demands the binary. */
 export function resolveEngine(choice: Args['engine'], env: NodeJS.ProcessEnv): Engine {
-  if (choice !== 'auto') return choice;
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
+  if (choice === 'node') return 'node';
+  const onPath = (env.PATH ?? '').split(delimiter).some((dir) => {
+    if (dir === '') return false;
     try {
       accessSync(join(dir, 'k6'), constants.X_OK);
-      return 'k6';
+      return true;
     } catch {
-      // not in this directory
+      return false;
     }
+  });
+  if (choice === 'k6' && !onPath) {
+    throw new UserError('--engine k6 but no k6 binary is on PATH: install k6, or use --engine node (or auto)');
   }
-  return 'node';
+  return onPath ? 'k6' : 'node';
 }
 
 function readText(path: string, what: string): string {

@@ -82,6 +82,11 @@ describe('npm run load: bad input is one clear line', { concurrency: 3 }, () => 
     ['unknown profile', () => ({ args: ['--profile', 'smoek'] }), /unknown profile "smoek": choose one of smoke/],
     ['unknown flag', () => ({ args: ['--profil', 'smoke'] }), /Unknown option '--profil'/],
     ['bad engine', () => ({ args: ['--engine', 'k7'] }), /--engine "k7" is not one of auto, k6, node/],
+    [
+      'k6 engine without k6',
+      () => ({ args: ['--engine', 'k6'], env: { PATH: '/nonexistent' } }),
+      /no k6 binary is on PATH/,
+    ],
     ['bad run id', () => ({ args: ['--run-id', '../x'] }), /--run-id "\.\.\/x" must be/],
     [
       'malformed profiles JSON',
