@@ -2,6 +2,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricDeclaration, RawSample } from './vu/host-api.ts';
 
+/** The shared cell a VU blocks on while the I/O thread works: [state, reply length], then the reply bytes (JSON).
+ * Replies that fit travel through shared memory; larger ones through the VU's MessagePort (length -1). */
+export const IO_SIGNAL_BYTES = 8;
+export const IO_REPLY_BYTES = 64 * 1024;
+
 export interface HttpRequestSpec {
   method: string;
   url: string;

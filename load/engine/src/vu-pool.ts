@@ -1,7 +1,14 @@
 // Starting and talking to VU workers, and the I/O thread that performs their HTTP requests.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EngineCode, ScriptBundle } from './bundle.ts';
-import type { IterationOrder, MainToVu, VuToMain, VuWorkerData } from './protocol.ts';
+import {
+  IO_REPLY_BYTES,
+  IO_SIGNAL_BYTES,
+  type IterationOrder,
+  type MainToVu,
+  type VuToMain,
+  type VuWorkerData,
+} from './protocol.ts';
 import type { MetricDeclaration, RawSample } from './vu/host-api.ts';
 
 export interface IterationOutcome {
@@ -149,7 +156,7 @@ export class VuPool {
   /** Starts a VU worker; `ready` settles when its init context has run. */
   spawn(id: number, idInTest: number): Vu {
     const channel = new MessageChannel();
-    const signal = new SharedArrayBuffer(4);
+    const signal = new SharedArrayBuffer(IO_SIGNAL_BYTES + IO_REPLY_BYTES);
     this.io.postMessage({ t: 'attach', port: channel.port2, signal }, [channel.port2]);
     const data: VuWorkerData = {
       vuId: id,

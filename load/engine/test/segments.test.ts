@@ -49,8 +49,20 @@ test('two segmented runs together make the single run: iterations, arrival sched
   for (const scenario of ['rate', 'shared']) {
     const ids = points.map((ps) => ps.filter((p) => p.data.tags['scenario'] === scenario));
     const iters = ids.flatMap((ps) => ps.map((p) => Number(p.data.tags['iter']))).sort((a, b) => a - b);
-    const expected = scenario === 'rate' ? 40 : 12;
-    assert.deepEqual(iters, [...Array(expected).keys()], `${scenario}: the instances' iterations are the whole test`);
+    assert.equal(new Set(iters).size, iters.length, `${scenario}: no iteration ran on both instances`);
+    if (scenario === 'shared') {
+      assert.deepEqual(iters, [...Array(12).keys()], 'shared: the instances together ran exactly the 12 iterations');
+    } else {
+      // Open model: an instance may drop an iteration when the shared machine stalls it; run + dropped is the schedule.
+      const dropped = runs.reduce((a, r) => a + (r.summary?.metrics['dropped_iterations']?.values['count'] ?? 0), 0);
+      assert.equal(iters.length + dropped, 40, 'rate: run + dropped on both instances = the single-instance schedule');
+      assert.ok(iters.every((i) => i >= 0 && i < 40));
+      const share = ids.map((ps) => ps.length);
+      assert.ok(
+        share.every((n) => n <= 20),
+        `each instance starts at most its half (${share.join(', ')})`,
+      );
+    }
     const vus = ids.map((ps) => new Set(ps.map((p) => p.data.tags['vu'])));
     for (const v of vus[0]!) assert.ok(!vus[1]!.has(v), `${scenario}: VU ${v} used by both instances`);
   }

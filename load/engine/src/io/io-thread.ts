@@ -3,7 +3,7 @@
 // its shared signal cell.
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { HttpRequestSpec, HttpResult } from '../protocol.ts';
+import { IO_REPLY_BYTES, IO_SIGNAL_BYTES, type HttpRequestSpec, type HttpResult } from '../protocol.ts';
 import { ConnectionPool, HttpError, type RawResponse } from './http1-client.ts';
 
 const insecure = Boolean((workerData as { insecureSkipTLSVerify?: boolean } | undefined)?.insecureSkipTLSVerify);
@@ -130,12 +130,19 @@ async function perform(pool: ConnectionPool, spec: HttpRequestSpec): Promise<Htt
 }
 
 function attach(port: MessagePort, signalBuffer: SharedArrayBuffer): void {
-  const signal = new Int32Array(signalBuffer);
+  const signal = new Int32Array(signalBuffer, 0, 2);
+  const replyArea = Buffer.from(signalBuffer, IO_SIGNAL_BYTES, IO_REPLY_BYTES);
   const pool = new ConnectionPool();
   port.on('message', (specJson: string) => {
     const specs = JSON.parse(specJson) as HttpRequestSpec[];
     const reply = (results: HttpResult[]) => {
-      port.postMessage(JSON.stringify(results));
+      const json = JSON.stringify(results);
+      const written = json.length * 3 <= IO_REPLY_BYTES ? replyArea.write(json, 0, 'utf8') : -1;
+      if (written >= 0) Atomics.store(signal, 1, written);
+      else {
+        port.postMessage(json);
+        Atomics.store(signal, 1, -1);
+      }
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     };

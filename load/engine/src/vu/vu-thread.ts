@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import vm from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type { MainToVu, VuToMain, VuWorkerData } from '../protocol.ts';
+import { IO_REPLY_BYTES, IO_SIGNAL_BYTES, type MainToVu, type VuToMain, type VuWorkerData } from '../protocol.ts';
 import { mapStack } from '../stack.ts';
 import type { HostApi, MetricDeclaration, RawSample } from './host-api.ts';
 
 const wd = workerData as VuWorkerData;
 const port = parentPort!;
-const ioSignal = new Int32Array(wd.ioSignal);
+const ioSignal = new Int32Array(wd.ioSignal, 0, 2);
+const ioReply = Buffer.from(wd.ioSignal, IO_SIGNAL_BYTES, IO_REPLY_BYTES);
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 // Live execution state written by main: [vusActive, vusInitialized, iterationsCompleted, iterationsInterrupted].
 const state = new Int32Array(wd.stateBuffer);
@@ -44,6 +45,9 @@ const host: HostApi = {
     wd.ioPort.postMessage(specJson);
     for (;;) {
       Atomics.wait(ioSignal, 0, 0, 1000);
+      if (Atomics.load(ioSignal, 0) !== 1) continue;
+      const length = Atomics.load(ioSignal, 1);
+      if (length >= 0) return ioReply.toString('utf8', 0, length);
       const m = receiveMessageOnPort(wd.ioPort);
       if (m) return m.message as string;
     }
