@@ -70,11 +70,15 @@ function parseArgs(argv: readonly string[]): Options {
 
 const playwrightCli = join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
 
-/** One contract run against the reference with `defect` (undefined = healthy), reports under `dir`. */
+/**
+ * One contract run against the reference with `defect` (undefined = healthy), reports under `dir`. `bail` stops at
+ * the first failing test (`--max-failures=1`), as mutation tools do once a mutant is killed.
+ */
 function runContract(
   defect: string | undefined,
   dir: string,
   timeoutMs: number,
+  bail: boolean,
 ): Promise<{ exitCode: number | string; report: JsonReport | undefined; log: string }> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -86,7 +90,14 @@ function runContract(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [playwrightCli, 'test', '-c', 'contract/playwright.config.ts', '--workers=1'],
+      [
+        playwrightCli,
+        'test',
+        '-c',
+        'contract/playwright.config.ts',
+        '--workers=1',
+        ...(bail ? ['--max-failures=1'] : []),
+      ],
       {
         cwd: repoRoot,
         env,
@@ -103,6 +114,7 @@ function runContract(
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      writeFileSync(join(dir, 'run.log'), log);
       const file = join(dir, 'contract', 'results.json');
       const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as JsonReport) : undefined;
       resolve({ exitCode: code ?? signal ?? 'unknown', report, log });
@@ -117,7 +129,17 @@ async function evaluate(
 ): Promise<RunOutcome> {
   const name = defect?.name ?? 'healthy';
   const started = performance.now();
-  const { exitCode, report, log } = await runContract(defect?.name, join(outDir, 'runs', name), timeoutMs);
+  const dir = join(outDir, 'runs', name);
+  // A defect is first run until its first failure; only if that failure speaks for another clause is the whole
+  // suite run, to look for one that speaks for a declared clause. The healthy reference always gets the whole suite.
+  let run = await runContract(defect?.name, dir, timeoutMs, defect !== undefined);
+  if (defect !== undefined && run.report !== undefined) {
+    const first = failedTests(run.report);
+    if (!first.some((f) => f.clauses.some((c) => (defect.clauses as readonly string[]).includes(c)))) {
+      run = await runContract(defect.name, dir, timeoutMs, false);
+    }
+  }
+  const { exitCode, report, log } = run;
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   const failures = report === undefined ? [] : failedTests(report);
   const base = {
