@@ -4,6 +4,7 @@ export const EXIT = {
   thresholdsFailed: 99,
   setupTimeout: 100,
   invalidConfig: 104,
+  externalAbort: 105,
   scriptException: 107,
   scriptAborted: 108,
 } as const;

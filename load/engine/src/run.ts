@@ -131,6 +131,28 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     },
   );
 
+  let abortReason: string | null = null;
+  let abortCode = 0;
+  const abortListeners = new Set<() => void>();
+  const abort = (reason: string, exitCode: number) => {
+    if (abortReason !== null) return;
+    abortReason = reason;
+    abortCode = exitCode;
+    for (const l of [...abortListeners]) l();
+  };
+  // Ctrl-C / SIGTERM: stop starting iterations, interrupt running ones, still run teardown and print the summary
+  // (k6 exits 105 then); a second signal ends the process at once.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abortReason !== null) process.exit(EXIT.externalAbort);
+    err(`\nstopping on ${signal}: teardown and summary follow (send it again to quit at once)\n`);
+    abort(`test run interrupted by ${signal}`, EXIT.externalAbort);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const detachSignals = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
   try {
     // Init context once (VU 0, as k6 uses for setup/teardown) to read options, exports and custom metrics.
     const lifecycleVu = pool.spawn(0, 0);
@@ -201,15 +223,6 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
 
     // setup()
     const runStart = Date.now();
-    let abortReason: string | null = null;
-    let abortCode = 0;
-    const abortListeners = new Set<() => void>();
-    const abort = (reason: string, exitCode: number) => {
-      if (abortReason !== null) return;
-      abortReason = reason;
-      abortCode = exitCode;
-      for (const l of [...abortListeners]) l();
-    };
     if (info.exports.includes('setup')) {
       const r = await lifecycleVu.lifecycle({ t: 'setup' });
       ingest(r.samples);
@@ -383,6 +396,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     if (e instanceof EngineError) throw e;
     throw scriptError((e as Error).message);
   } finally {
+    detachSignals();
     await pool.shutdown();
   }
 }
