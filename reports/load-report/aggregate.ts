@@ -39,7 +39,9 @@ const MAX_TIME_BUCKETS = 1200;
 const MAX_NAMES = 50;
 const MAX_ERRORS = 100;
 // Metrics the report always reads; others (http_req_blocked, data_sent, ...) are read only when a threshold names them.
-const alwaysRead = new Set(['http_req_duration', 'vus', 'checks', 'iterations', 'dropped_iterations']);
+const alwaysRead = ['http_req_duration', 'vus', 'dropped_iterations'];
+/** Read only when no single summary.json already has them exactly (several generators, or no summary). */
+const extras = ['checks', 'iterations'];
 const derivedFromDuration = new Set(['http_reqs', 'http_req_failed']);
 /** k6's built-in metric types: a counter that never got a sample (dropped_iterations) is 0, not "no data". */
 const builtinTypes: Record<string, MetricType> = {
@@ -79,8 +81,13 @@ export class RunAggregator {
   lines = 0;
   points = 0;
   badLines = 0;
-  private readonly wanted = new Set(alwaysRead);
+  private readonly wanted: Set<string>;
   private readonly seriesByName = new Map<string, MetricSeries[]>();
+
+  /** readExtras: also stream checks and iterations (one and two more parsed lines per request). */
+  constructor(readExtras = true) {
+    this.wanted = new Set(readExtras ? [...alwaysRead, ...extras] : alwaysRead);
+  }
 
   /** Registers a threshold's metric series before streaming (their points are otherwise skipped unparsed). */
   track(key: MetricKey): MetricSeries {
@@ -97,33 +104,44 @@ export class RunAggregator {
   }
 
   /**
-   * Streams one file line by line. Lines are split by hand over 1 MiB chunks: node:readline did the same job three
-   * times slower (3.0 s vs 1.0 s for a 237 MB stream), and memory stays one chunk plus one partial line either way.
+   * Streams one file line by line over 1 MiB chunks of bytes. Lines are found and filtered as bytes; only the lines
+   * of metrics the report reads are decoded and parsed. (node:readline decodes and copies every line: 3x slower on a
+   * 237 MB stream.) Memory: one chunk plus one partial line.
    */
   async addFile(path: string, instance: string): Promise<void> {
     const raw = createReadStream(path, { highWaterMark: 1 << 20 });
     const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-    input.setEncoding('utf8');
-    let rest = '';
-    for await (const chunk of input as AsyncIterable<string>) {
-      const text = rest + chunk;
+    let rest: Buffer | undefined;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      const buf = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
       let start = 0;
-      for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
-        this.addLine(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end), instance);
+      for (let end = buf.indexOf(10, start); end >= 0; end = buf.indexOf(10, start)) {
+        this.addBytes(buf, start, end, instance);
         start = end + 1;
       }
-      rest = text.slice(start);
+      rest = start < buf.length ? buf.subarray(start) : undefined;
     }
-    if (rest.trim() !== '') this.addLine(rest, instance);
+    if (rest !== undefined && rest.length > 0) this.addBytes(rest, 0, rest.length, instance);
   }
 
   addLine(line: string, defaultInstance: string): void {
+    const buf = Buffer.from(line);
+    this.addBytes(buf, 0, buf.length, defaultInstance);
+  }
+
+  /**
+   * One line, buf[start, end). Cheap pre-filter first: most points belong to metrics nobody reads
+   * (http_req_blocked, ...), so they are skipped without being decoded or parsed; so are declarations of unread
+   * metrics (their type matters to nobody).
+   */
+  private addBytes(buf: Buffer, start: number, end: number, defaultInstance: string): void {
     this.lines += 1;
-    if (line.length === 0) return;
-    // Cheap pre-filter: most points belong to metrics nobody reads (http_req_blocked, ...); skip them unparsed.
-    // The "metric" key may come before "data" or after it, so look at the first and the last occurrence.
-    // Metric declarations of unread metrics are skipped too: their type matters to nobody.
-    if (!this.isWanted(line)) return;
+    const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
+    if (stop <= start || !this.isWanted(buf, start, stop)) return;
+    this.parseLine(buf.toString('utf8', start, stop), defaultInstance);
+  }
+
+  private parseLine(line: string, defaultInstance: string): void {
     let entry: { type?: unknown; metric?: unknown; data?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
@@ -159,13 +177,15 @@ export class RunAggregator {
     this.addPoint(entry.metric, time, data.value, data.tags, defaultInstance);
   }
 
-  private isWanted(line: string): boolean {
-    const lastAt = line.lastIndexOf('"metric":"');
-    const last = metricNameAt(line, lastAt);
+  /** The "metric" key may come after "data" (k6) or before it: look at the last occurrence, then the first. */
+  private isWanted(buf: Buffer, start: number, end: number): boolean {
+    const lastAt = buf.lastIndexOf(METRIC_KEY, end - 1);
+    const last = lastAt >= start ? metricNameAt(buf, lastAt, end) : undefined;
     if (last !== undefined && this.wanted.has(last)) return true;
     // k6 writes "metric" last: a name closing the line is the top-level key, no need to scan from the start.
-    if (last !== undefined && lastAt + 10 + last.length === line.length - 2) return false;
-    const first = metricNameAt(line, line.indexOf('"metric":"'));
+    if (last !== undefined && lastAt + METRIC_KEY.length + last.length === end - 2) return false;
+    const firstAt = buf.indexOf(METRIC_KEY, start);
+    const first = firstAt >= start && firstAt < end ? metricNameAt(buf, firstAt, end) : undefined;
     return first !== undefined && this.wanted.has(first);
   }
 
@@ -295,11 +315,12 @@ function emptyBucket(): TimeBucket {
   return { requests: 0, ko: 0, statuses: new Map(), latency: new LogHistogram(), vus: new Map() };
 }
 
-function metricNameAt(line: string, at: number): string | undefined {
-  if (at < 0) return undefined;
-  const start = at + 10; // '"metric":"'.length
-  const end = line.indexOf('"', start);
-  return end < 0 ? undefined : line.slice(start, end);
+const METRIC_KEY = Buffer.from('"metric":"');
+
+function metricNameAt(buf: Buffer, at: number, lineEnd: number): string | undefined {
+  const start = at + METRIC_KEY.length;
+  const end = buf.indexOf(34 /* " */, start);
+  return end < 0 || end >= lineEnd ? undefined : buf.toString('latin1', start, end);
 }
 
 function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {

@@ -68,6 +68,8 @@ export interface RunAnalysis {
   thresholds: ThresholdResult[];
   thresholdsOk: boolean;
   checks: { name: string; passes: number; fails: number }[];
+  iterations: number;
+  droppedIterations: number;
 }
 
 export const sloPath = join(repoRoot, 'config', 'slo.json');
@@ -159,8 +161,12 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
   const fromRun = mergeThresholdSets(...summaries.map(summaryThresholds));
   const declared = summaries.length > 0 ? fromRun : objectiveThresholds(objectives);
 
-  const agg = new RunAggregator();
-  for (const [key] of declared) {
+  // One summary.json covering the whole stream: k6 already judged its thresholds and counted its checks exactly, so
+  // only what the summary lacks is streamed (4x fewer lines to parse). Several generators: everything is streamed.
+  const judgedBySummary = sources.length === 1 && sources[0]?.summary !== undefined ? sources[0].summary : undefined;
+  const agg = new RunAggregator(judgedBySummary === undefined);
+  for (const [key, exprs] of declared) {
+    if (judgedBySummary && exprs.every((e) => judgedBySummary.metrics[key]?.thresholds[e] !== undefined)) continue;
     const series = agg.track(parseMetricKey(key));
     series.type ??= summaries.map((s) => s.metrics[key]?.type ?? s.metrics[series.key.name]?.type).find((t) => t);
   }
@@ -203,7 +209,7 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     : [];
 
   const thresholds = [
-    ...evaluateThresholds(declared, objectives, sources, agg, durationSec, merged),
+    ...evaluateThresholds(declared, objectives, sources, agg, durationSec, merged, judgedBySummary),
     ...missingObjectives(objectives, declared),
   ];
   const checks = agg.checks.size > 0 ? [...agg.checks].map(([name, c]) => ({ name, ...c })) : summaryChecks(summaries);
@@ -223,7 +229,13 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     thresholds,
     thresholdsOk: thresholds.every((t) => t.ok),
     checks,
+    iterations: agg.counters.iterations || sumOf(summaries, 'iterations'),
+    droppedIterations: agg.counters.droppedIterations || sumOf(summaries, 'dropped_iterations'),
   };
+}
+
+function sumOf(summaries: K6Summary[], metric: string): number {
+  return summaries.reduce((n, s) => n + (s.metrics[metric]?.values.count ?? 0), 0);
 }
 
 /** Objectives of config/slo.json the run did not declare at all (same metric and statistic): an SLO nobody checked. */
@@ -252,9 +264,9 @@ function evaluateThresholds(
   agg: RunAggregator,
   durationSec: number,
   merged: boolean,
+  single: K6Summary | undefined,
 ): ThresholdResult[] {
   const results: ThresholdResult[] = [];
-  const single = !merged && sources.length === 1 ? sources[0]?.summary : undefined;
   for (const [key, exprs] of declared) {
     const series = agg.series.get(key);
     for (const expression of exprs) {

@@ -333,10 +333,10 @@ export function renderLoadReport(a: RunAnalysis): string {
 </dl>`;
   const koShare = g.count ? g.ko / g.count : NaN;
   const kpis = `<div class="grid">
-${kpi('Requests', fmtNum(g.count), `${fmtNum(a.agg.counters.iterations)} iterations`)}
+${kpi('Requests', fmtNum(g.count), `${fmtNum(a.iterations)} iterations`)}
 ${kpi('OK', fmtNum(g.ok), fmtPct(g.count ? g.ok / g.count : NaN), 'ok')}
 ${kpi('KO', fmtNum(g.ko), fmtPct(koShare), g.ko ? 'ko' : '')}
-${kpi('Throughput', `${fmtNum(g.rps, 1)} req/s`, a.agg.counters.droppedIterations ? `${fmtNum(a.agg.counters.droppedIterations)} dropped iterations` : 'no dropped iterations')}
+${kpi('Throughput', `${fmtNum(g.rps, 1)} req/s`, a.droppedIterations ? `${fmtNum(a.droppedIterations)} dropped iterations` : 'no dropped iterations')}
 ${kpi('p50', fmtMs(g.p50), `mean ${fmtMs(g.mean)}`)}
 ${kpi('p95', fmtMs(g.p95), `p75 ${fmtMs(g.p75)}`)}
 ${kpi('p99', fmtMs(g.p99), `σ ${fmtMs(g.stddev)}`)}
