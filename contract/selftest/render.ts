@@ -21,8 +21,9 @@ function headline(s: SelftestSummary): string {
 
 function killedBy(o: RunOutcome): string {
   if (o.killedBy.length === 0) return o.note;
-  const first = o.killedBy[0]?.title ?? '';
-  return o.killedBy.length > 1 ? `${first} (+${o.killedBy.length - 1} more)` : first;
+  const first = o.killedBy[0];
+  const what = first === undefined ? '' : `${first.title} — failed on ${first.clauses.join(', ')}`;
+  return o.killedBy.length > 1 ? `${what} (+${o.killedBy.length - 1} more)` : what;
 }
 
 export function renderMarkdown(s: SelftestSummary): string {

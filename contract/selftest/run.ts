@@ -240,7 +240,11 @@ runMain('selftest', async () => {
     options.jobs,
     (d) => evaluate(d, outDir, options.timeoutMs),
     (o) => {
-      const by = o.killedBy[0] ? ` by ${o.killedBy[0].title}` : o.note ? ` — ${o.note}` : '';
+      const by = o.killedBy[0]
+        ? ` by ${o.killedBy[0].title} (failed on ${o.killedBy[0].clauses.join(', ')})`
+        : o.note
+          ? ` — ${o.note}`
+          : '';
       console.log(`  ${o.verdict.padEnd(14)} ${o.name} [${o.clauses.join(', ')}] (${o.seconds} s)${by}`);
     },
   );
