@@ -1,7 +1,7 @@
 // npm run gate -- [--run DIR] [--baseline FILE|auto] [--require-baseline]
 // One release verdict from the contract results and coverage, the load SLOs and the baseline comparison. Writes
 // reports/output/gate.json ({verdict, checks:[{name,status,detail}]}) and gate.md; exit 0 pass, 1 fail, 2 bad usage.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, runCli, writeFileAtomic } from '../lib/files.ts';
@@ -79,6 +79,7 @@ export function parseArgs(argv: string[]): GateOptions {
     if (arg === '--run' || arg === '--baseline') {
       const v = argv[++i];
       if (v === undefined || v.startsWith('--')) throw new InputError(`${arg} needs a value; ${usage}`);
+      if (v !== 'auto' && !existsSync(v)) throw new InputError(`${arg} ${v} does not exist; ${usage}`);
       if (arg === '--run') o.runDir = resolve(v);
       else o.baseline = v === 'auto' ? 'auto' : resolve(v);
     } else if (arg === '--require-baseline') o.requireBaseline = true;

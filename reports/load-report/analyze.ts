@@ -178,6 +178,12 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     }
   }
   const hasStream = agg.points > 0;
+  if (!hasStream && summaries.length === 0) {
+    const files = sources.flatMap((s) => s.metricFiles).join(', ');
+    throw new InputError(
+      `${files}: no valid k6 metric line (${agg.badLines} malformed of ${agg.lines}) and no summary.json: nothing to report`,
+    );
+  }
   const merged = sources.length > 1 || agg.instances.size > 1;
 
   const metas = sources.map((s) => s.meta).filter((m): m is RunMeta => m !== undefined);

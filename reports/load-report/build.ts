@@ -60,7 +60,7 @@ async function main(): Promise<number> {
   const { htmlPath, analysis } = await buildLoadReport(dirs, out);
   const failed = analysis.thresholds.filter((t) => !t.ok).length;
   console.log(
-    `load report: ${htmlPath} (${analysis.global.count} requests, ${failed === 0 ? 'all thresholds passed' : `${failed} threshold(s) failed`}, ${Math.round(performance.now() - started)} ms)`,
+    `load report: ${htmlPath} (${analysis.global.count} requests, ${analysis.thresholds.length === 0 ? 'NO thresholds declared' : failed === 0 ? 'all thresholds passed' : `${failed} threshold(s) FAILED`}, ${Math.round(performance.now() - started)} ms)`,
   );
   return 0;
 }

@@ -1,7 +1,7 @@
 // npm run review -- [--run DIR] [--baseline FILE|auto] [--tolerances FILE] [--out DIR]
 // Compares a load run with its baseline and writes review.html, review.md (PR comment / job summary) and review.json.
 // Exit 0 when no regression beyond tolerance (or no baseline yet), 1 on a regression, 2 on bad input.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, runCli } from '../lib/files.ts';
@@ -23,6 +23,12 @@ export function parseArgs(argv: string[]): Record<'run' | 'baseline' | 'toleranc
     if (arg.startsWith('--') && name in opts) {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new InputError(`${arg} needs a value; ${usage}`);
+      if (
+        (name === 'run' || name === 'tolerances' || (name === 'baseline' && value !== 'auto')) &&
+        !existsSync(value)
+      ) {
+        throw new InputError(`${arg} ${value} does not exist; ${usage}`);
+      }
       opts[name as keyof typeof opts] = value;
     } else throw new InputError(`unexpected argument "${arg}"; ${usage}`);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeSyntheticRun } from '../bench/synthetic-run.ts';
@@ -91,4 +91,16 @@ test('an SLO of config/slo.json the run never declared is reported as failed', a
   const missing = a.thresholds.filter((t) => t.note.includes('was not declared'));
   assert.ok(missing.length >= 3, missing.map((t) => t.metric).join(', '));
   assert.equal(a.thresholdsOk, false);
+});
+
+test('a stream of garbage without a summary is refused, no report written', async () => {
+  const paths = tempPaths();
+  const dir = join(paths.loadRuns, 'garbage');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'metrics.ndjson'),
+    '{"type":"Point","metric":"http_req_duration","data": garbage\nnot json\n',
+  );
+  await assert.rejects(buildLoadReport([dir]), /no valid k6 metric line \(1 malformed of 2\) and no summary\.json/);
+  assert.equal(existsSync(join(dir, 'report.html')), false);
 });
