@@ -1,0 +1,156 @@
+// Load-gate mutants: the load gate must fail for a broken target and pass for the healthy reference. Each mutant is a
+// reference started by `npm run load` itself through the REFERENCE_* knobs (cli/target.ts) and/or a profile reshaped
+// by LOAD_* overrides; the smoke profile runs, then `npm run gate -- --run <that run>` judges it. A mutant is killed
+// when both `npm run load` and the gate's "load SLOs" check fail and name the mutant's metric; the healthy reference
+// must pass both. Prints a table and writes reports/output/bench/load-gate-mutants.md; exit 1 on any survivor or
+// false positive.
+//   node --import ./cli/ts-register.js bench/load-gate-mutants.ts [--only NAME,...] [--concurrency 2]
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchOutputDir, markdownTable, runNpm, textTable, utcStamp, writeResult } from './lib/support.ts';
+
+interface Mutant {
+  name: string;
+  what: string;
+  env: Record<string, string>;
+  /** The metric whose threshold must fail (undefined: the healthy reference, nothing may fail). */
+  metric: string | undefined;
+}
+
+export const mutants: readonly Mutant[] = [
+  { name: 'healthy', what: 'healthy reference', env: {}, metric: undefined },
+  {
+    name: 'latency',
+    what: 'every answer 450 ms late (smoke SLO p95 < 400 ms)',
+    env: { REFERENCE_ADDED_LATENCY_MS: '450' },
+    metric: 'http_req_duration{name:login}',
+  },
+  {
+    name: 'error-rate',
+    what: '5 % of logins answered 502 (SLO error rate < 1 %)',
+    env: { REFERENCE_FAIL_RATE: '0.05' },
+    metric: 'http_req_failed{name:login}',
+  },
+  {
+    name: 'undocumented-status',
+    what: 'defect login-201: success answered 201, a status the contract does not document',
+    env: { REFERENCE_DEFECT: 'login-201' },
+    metric: 'login_undocumented_status',
+  },
+  {
+    name: 'dropped-iterations',
+    what: 'one VU for 6 logins/s at 200 ms each: the schedule cannot be kept (smoke budget: 0 dropped)',
+    env: { REFERENCE_ADDED_LATENCY_MS: '200', LOAD_MAX_VUS: '1', LOAD_PRE_ALLOCATED_VUS: '1' },
+    metric: 'dropped_iterations',
+  },
+];
+
+interface Verdict {
+  mutant: Mutant;
+  loadExit: number;
+  loadBreached: string[];
+  gateLine: string;
+  killed: boolean;
+  why: string;
+}
+
+async function judge(m: Mutant, stamp: string): Promise<Verdict> {
+  const reportsDir = join(benchOutputDir, 'load-gate-mutants', stamp, m.name);
+  const runId = `mutant-${m.name}`;
+  const env = {
+    ...process.env,
+    REPORTS_DIR: reportsDir,
+    REFERENCE_HASH_COST: 'fast',
+    ...m.env,
+  };
+  // A mutant must come from the knobs above only: no target or profile reshaping leaks in from the caller.
+  for (const name of ['AUTH_BASE_URL', 'LOAD_ACCOUNTS_FILE', 'LOAD_STAGES', 'LOAD_RATE_SCALE', 'LOAD_DURATION_SCALE']) {
+    delete env[name];
+  }
+  const load = await runNpm('load', ['--profile', 'smoke', '--engine', 'node', '--run-id', runId], env, {
+    timeoutMs: 180_000,
+  });
+  const loadBreached = [...load.stderr.matchAll(/^load: SLO breached: (\S+)/gm)].map((x) => x[1]!);
+  const gate = await runNpm('gate', ['--run', join(reportsDir, 'load', runId)], env, { timeoutMs: 60_000 });
+  const gateLine = gate.stdout.split('\n').find((l) => /^\w+\s+load SLOs:/.test(l)) ?? '(no load SLOs line)';
+  const gateFailed = gateLine.startsWith('FAIL');
+  if (m.metric === undefined) {
+    const ok = load.code === 0 && gateLine.startsWith('PASS');
+    return {
+      mutant: m,
+      loadExit: load.code,
+      loadBreached,
+      gateLine,
+      killed: ok,
+      why: ok ? 'passes' : 'FALSE POSITIVE: the healthy reference failed',
+    };
+  }
+  const named = loadBreached.includes(m.metric) && gateLine.includes(m.metric);
+  const killed = load.code !== 0 && gateFailed && named;
+  return {
+    mutant: m,
+    loadExit: load.code,
+    loadBreached,
+    gateLine,
+    killed,
+    why: killed ? `killed by ${m.metric}` : `SURVIVED: load exit ${load.code}, gate ${gateFailed ? 'fail' : 'pass'}`,
+  };
+}
+
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, concurrency: { type: 'string', default: '2' } },
+});
+const selected = values.only === undefined ? mutants : mutants.filter((m) => values.only!.split(',').includes(m.name));
+const concurrency = Math.max(1, Math.min(4, Number(values.concurrency) || 2));
+const stamp = utcStamp();
+const started = Date.now();
+const verdicts: Verdict[] = [];
+let next = 0;
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < selected.length) {
+      const m = selected[next++]!;
+      console.log(`mutants: ${m.name}: ${m.what}`);
+      const v = await judge(m, stamp);
+      console.log(`mutants: ${m.name}: ${v.why}`);
+      verdicts.push(v);
+    }
+  }),
+);
+verdicts.sort((a, b) => mutants.indexOf(a.mutant) - mutants.indexOf(b.mutant));
+const header = ['mutant', 'how', 'expected metric', 'npm run load', 'SLOs breached', 'gate: load SLOs', 'verdict'];
+const rows = verdicts.map((v) => [
+  v.mutant.name,
+  `${
+    Object.entries(v.mutant.env)
+      .map(([k, x]) => `${k}=${x}`)
+      .join(' ') || '(none)'
+  }`,
+  v.mutant.metric ?? '— (must pass)',
+  `exit ${v.loadExit}`,
+  v.loadBreached.join(', ') || 'none',
+  v.gateLine.replace(/\s+/g, ' '),
+  v.why,
+]);
+const mutantsOnly = verdicts.filter((v) => v.mutant.metric !== undefined);
+const summary =
+  `${mutantsOnly.filter((v) => v.killed).length}/${mutantsOnly.length} mutants killed, ` +
+  `healthy ${verdicts.find((v) => v.mutant.metric === undefined)?.killed ? 'passes' : 'FAILS or not run'}, ` +
+  `wall time ${((Date.now() - started) / 1000).toFixed(0)} s`;
+console.log('');
+console.log(textTable(header, rows));
+console.log(`\nmutants: ${summary}`);
+const md = `# Load-gate mutants
+
+${new Date(started).toISOString()}: \`npm run load -- --profile smoke --engine node\` against a reference started with the
+knobs below (\`REFERENCE_HASH_COST=fast\`), then \`npm run gate -- --run <run>\`, each with its own \`REPORTS_DIR\` under
+\`reports/output/bench/load-gate-mutants/${stamp}/\`. Killed = \`npm run load\` exits non-zero, its "SLO breached" lines
+name the expected metric, and the gate's "load SLOs" check fails naming it. (The gate's overall verdict also fails for
+want of contract results in these folders; only its load SLOs check is read here.)
+
+${markdownTable(header, rows)}
+
+**${summary}.**
+`;
+console.log(`mutants: wrote ${writeResult('load-gate-mutants.md', md)}`);
+process.exitCode = verdicts.every((v) => v.killed) ? 0 : 1;
