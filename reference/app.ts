@@ -34,6 +34,8 @@ export interface AppOptions {
   readonly failRate?: number;
   readonly random?: () => number;
   readonly log?: Logger | undefined;
+  /** Test hook: told every token issued (sessionToken, jwt), so a secret scan knows what must never be stored. */
+  readonly onTokensIssued?: ((tokens: readonly string[]) => void) | undefined;
 }
 
 export interface App {
@@ -159,6 +161,7 @@ export function createApp(options: AppOptions): App {
       tokenizedSession: session,
     };
     const context: LoginContext = { ...base, kind: 'login', credentials, claims, sign: (c) => signer.sign(c) };
+    options.onTokensIssued?.([result.session.token, jwt]);
     const finalBody = defect?.login ? await defect.login(body, context) : body;
     return finish({ status: 200, headers: BASE_HEADERS, body: finalBody }, context);
   }

@@ -4,6 +4,7 @@ import { loadAccounts } from './accounts.ts';
 import { createApp } from './app.ts';
 import { DEFECTS, defectByName } from './defects.ts';
 import { closeServer, listenOnLoopback, onShutdown, runEntry } from './entry.ts';
+import { appendFileSync } from 'node:fs';
 import { writeFileAtomic } from './files.ts';
 import { createHttpServer } from './http.ts';
 import { deadUpstreamUrl, httpIdentityBackend } from './identity/client.ts';
@@ -61,6 +62,7 @@ runEntry('reference', async () => {
     addedLatencyMs: options.addedLatencyMs,
     failRate: options.failRate,
     log,
+    onTokensIssued: tokenJournal(process.env.REFERENCE_TOKEN_JOURNAL),
   });
   const server = createHttpServer(app, log);
   const port = await listenOnLoopback(server, options.port);
@@ -85,3 +87,10 @@ runEntry('reference', async () => {
   }, options.exitOnStdinClose);
   process.stdout.write(`reference listening at http://127.0.0.1:${port}\n`);
 });
+
+/** REFERENCE_TOKEN_JOURNAL=FILE (tests only): append every issued token to FILE, outside any report folder, so the
+ * suite's secret scan can prove none of them was stored in a report. */
+function tokenJournal(file: string | undefined): ((tokens: readonly string[]) => void) | undefined {
+  if (file === undefined || file === '') return undefined;
+  return (tokens) => appendFileSync(file, `${tokens.join('\n')}\n`, { mode: 0o600 });
+}
