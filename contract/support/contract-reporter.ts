@@ -74,6 +74,7 @@ function commit(): string {
 export default class ContractReporter implements Reporter {
   private readonly validated = new Map<string, Set<string>>();
   private setupFailed = false;
+  private testsEnded = 0;
   private allureResultsDir: string | undefined;
 
   onBegin(config: FullConfig, _suite: Suite): void {
@@ -83,6 +84,7 @@ export default class ContractReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    this.testsEnded += 1;
     if (test.parent.project()?.name === 'reachability' && result.status !== 'passed' && result.status !== 'skipped') {
       this.setupFailed = true;
     }
@@ -104,10 +106,15 @@ export default class ContractReporter implements Reporter {
     const config = loadConfig();
     const spec = loadSpec(undefined, { checkedSha256: process.env[targetEnv.specChecked] });
     this.writeEnvironment(spec.title, spec.version, spec.sha256, config.contractWaivers);
-    if (this.setupFailed || result.status === 'interrupted' || result.status === 'timedout') {
-      console.log(
-        `contract coverage: not evaluated (${this.setupFailed ? 'the target was not reachable' : `run ${result.status}`})`,
-      );
+    // No test ended: the global setup failed (its error is the run's one message) or nothing was selected.
+    const prepared = this.testsEnded > 0;
+    if (!prepared || this.setupFailed || result.status === 'interrupted' || result.status === 'timedout') {
+      const why = !prepared
+        ? 'no test ran'
+        : this.setupFailed
+          ? 'the target was not reachable'
+          : `run ${result.status}`;
+      console.log(`contract coverage: not evaluated (${why})`);
       return undefined;
     }
     const filter = runFilter();
