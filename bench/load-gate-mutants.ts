@@ -57,7 +57,7 @@ interface Verdict {
 async function judge(m: Mutant, stamp: string): Promise<Verdict> {
   const reportsDir = join(benchOutputDir, 'load-gate-mutants', stamp, m.name);
   const runId = `mutant-${m.name}`;
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     REPORTS_DIR: reportsDir,
     REFERENCE_HASH_COST: 'fast',
