@@ -14,7 +14,8 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const url = req.url ?? '/';
     if (url.startsWith('/stall')) {
-      stallUntil = Date.now() + Number(new URL(url, 'http://x').searchParams.get('ms') ?? '1000');
+      if (Date.now() >= stallUntil)
+        stallUntil = Date.now() + Number(new URL(url, 'http://x').searchParams.get('ms') ?? '1000');
       res.end('stalling');
       return;
     }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli, runFixture } from './helpers.ts';
 
@@ -55,4 +58,17 @@ test('CLI: bad flags and K6_ENGINE are one clear line and exit 104', () => {
   const engine = runCli(['run', 'x.ts'], { K6_ENGINE: 'k6', PATH: '/nonexistent' });
   assert.equal(engine.status, 104);
   assert.match(engine.stderr, /K6_ENGINE=k6 but no k6 binary is on PATH/);
+});
+
+test('CLI: with a k6 binary on PATH (auto) it delegates to k6 with the same arguments and K6_NO_USAGE_REPORT', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'fake-k6-'));
+  writeFileSync(join(bin, 'k6'), '#!/bin/sh\necho "k6 got: $* usage=$K6_NO_USAGE_REPORT"\nexit 99\n');
+  chmodSync(join(bin, 'k6'), 0o755);
+  const r = runCli(['run', '-e', 'A=1', 'script.ts'], {
+    K6_ENGINE: 'auto',
+    PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+  });
+  assert.match(r.stderr, /^engine: k6 \(.*fake-k6-.*\/k6\)/);
+  assert.equal(r.stdout.trim(), 'k6 got: run -e A=1 script.ts usage=true');
+  assert.equal(r.status, 99);
 });

@@ -19,12 +19,15 @@ export const options = {
   },
 };
 
-const stallAt = Number(__ENV['STALL_AT_ITERATION'] ?? '-1');
+const stallAtMs = Number(__ENV['STALL_AT_MS'] ?? '-1');
 
 export default function (): void {
   started.add(1);
-  // The open-model honesty run: one iteration asks the endpoint to hold every response for a second.
-  if (exec.scenario.iterationInTest === stallAt)
+  // The open-model honesty run: iterations starting in a 200 ms window ask the endpoint to hold every response for a
+  // second (the endpoint ignores the request while it is already stalling).
+  const elapsed = Date.now() - exec.scenario.startTime;
+  if (stallAtMs >= 0 && elapsed >= stallAtMs && elapsed < stallAtMs + 200) {
     http.post(`${__ENV['BASE']}/stall?ms=1000`, null, { tags: { name: 'stall' } });
+  }
   http.get(`${__ENV['BASE']}/`, { tags: { name: 'bench' } });
 }
