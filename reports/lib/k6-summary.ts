@@ -35,6 +35,20 @@ export interface RunMeta {
   startedAt: string;
   endedAt: string;
   exitCode: number | undefined;
+  /** The load schedule actually run, as a comparable string ("1→3s:6,12s:6 per 1s, maxVUs 20"); '' if unknown. */
+  schedule: string;
+  /** Whether the suite started the target itself (the reference) or ran against a configured host. */
+  managedTarget: boolean | undefined;
+}
+
+/** cli/load.ts records the schedule in meta.json; runs are only comparable when it is the same. */
+function scheduleOf(raw: unknown): string {
+  if (!isRecord(raw) || !Array.isArray(raw.stages)) return '';
+  const stages = raw.stages
+    .filter(isRecord)
+    .map((st) => `${String(st.duration)}:${String(st.target)}`)
+    .join(',');
+  return `${String(raw.startRate ?? 0)}→${stages} per ${String(raw.timeUnit ?? '1s')}, maxVUs ${String(raw.maxVUs ?? '?')}`;
 }
 
 const metricTypes = new Set(['trend', 'rate', 'counter', 'gauge']);
@@ -111,5 +125,7 @@ export function readMeta(runDir: string): RunMeta | undefined {
     startedAt: str('startedAt'),
     endedAt: str('endedAt'),
     exitCode: typeof raw.exitCode === 'number' ? raw.exitCode : undefined,
+    schedule: scheduleOf(raw.schedule),
+    managedTarget: typeof raw.managedTarget === 'boolean' ? raw.managedTarget : undefined,
   };
 }

@@ -204,6 +204,8 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     startedAt: Number.isFinite(startMs) ? new Date(startMs).toISOString() : '',
     endedAt: Number.isFinite(endMs) ? new Date(endMs).toISOString() : '',
     exitCode: metas.some((m) => m.exitCode !== undefined) ? Math.max(...metas.map((m) => m.exitCode ?? 0)) : undefined,
+    schedule: first?.schedule ?? '',
+    managedTarget: first?.managedTarget,
   };
 
   const global = hasStream

@@ -177,11 +177,20 @@ export function overallVerdict(comparisons: Comparison[]): Verdict {
   return worst(comparisons.map((c) => c.verdict));
 }
 
-/** The baseline: the most recent passing run of the same profile that started before this one. */
+/** Same profile, and — when both runs recorded them — the same schedule and the same kind of target. */
+export function comparable(a: HistoryRecord, b: HistoryRecord): boolean {
+  return (
+    a.profile === b.profile &&
+    (a.schedule === '' || b.schedule === '' || a.schedule === b.schedule) &&
+    (a.managedTarget === null || b.managedTarget === null || a.managedTarget === b.managedTarget)
+  );
+}
+
+/** The baseline: the most recent passing comparable run that started before this one. */
 export function pickBaseline(history: HistoryRecord[], run: HistoryRecord): HistoryRecord | undefined {
   const started = Date.parse(run.startedAt);
   return history
-    .filter((r) => r.passed && r.runId !== run.runId && r.profile === run.profile)
+    .filter((r) => r.passed && r.runId !== run.runId && comparable(r, run))
     .filter(
       (r) =>
         !Number.isFinite(started) || !Number.isFinite(Date.parse(r.startedAt)) || Date.parse(r.startedAt) < started,

@@ -31,6 +31,10 @@ export interface HistoryRecord {
   thresholds: { metric: string; expression: string; ok: boolean; value: number | null }[];
   /** Run directory relative to reports/output (empty when unknown). */
   runDir: string;
+  /** The schedule run (from meta.json); a baseline must have run the same one. '' when unknown. */
+  schedule: string;
+  /** The reference started by the suite (true) or a configured host (false); null when unknown. */
+  managedTarget: boolean | null;
 }
 
 const num = (n: number): number => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : NaN);
@@ -63,6 +67,8 @@ export function recordFromAnalysis(a: RunAnalysis, root: string = reportsDir()):
       value: Number.isFinite(t.value) ? t.value : null,
     })),
     runDir: a.sources.length === 1 ? relative(root, a.sources[0]?.dir ?? '') : '',
+    schedule: a.meta.schedule,
+    managedTarget: a.meta.managedTarget ?? null,
   };
 }
 
@@ -110,6 +116,8 @@ export function parseRecord(raw: unknown, where: string): HistoryRecord {
     passed: raw.passed,
     thresholds: Array.isArray(raw.thresholds) ? (raw.thresholds as HistoryRecord['thresholds']) : [],
     runDir: str('runDir'),
+    schedule: str('schedule'),
+    managedTarget: typeof raw.managedTarget === 'boolean' ? raw.managedTarget : null,
   } as HistoryRecord;
   for (const k of numberFields) rec[k] = typeof raw[k] === 'number' ? raw[k] : NaN;
   return rec;

@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError, isRecord, readJsonFile, writeFileAtomic } from '../lib/files.ts';
 import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
 import {
+  comparable,
   compareRuns,
   loadTolerances,
   overallVerdict,
@@ -71,12 +72,12 @@ export async function reviewRun(o: ReviewOptions = {}): Promise<Review> {
   } else {
     baseline = pickBaseline(records, run);
     baselineSource = baseline
-      ? `baseline: last passing run of profile "${run.profile}" in the history`
-      : `no earlier passing run of profile "${run.profile}" in the history`;
+      ? `baseline: last passing run of profile "${run.profile}"${run.schedule ? ` with the same schedule` : ''} in the history`
+      : `no earlier passing run of profile "${run.profile}"${run.schedule ? ` with schedule ${run.schedule}` : ''} in the history`;
   }
   if (!run.passed) notes.push('This run failed its own thresholds: see the load report.');
   const comparisons = baseline ? compareRuns(run, baseline, tolerances) : [];
-  const sameProfile = records.filter((r) => r.profile === run.profile && r.runId !== run.runId);
+  const sameProfile = records.filter((r) => comparable(r, run) && r.runId !== run.runId);
   const trend = [...sameProfile, run].slice(-tolerances.trendRuns);
   return {
     run,

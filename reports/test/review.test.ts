@@ -31,6 +31,8 @@ function record(over: Partial<HistoryRecord>): HistoryRecord {
     instances: 1,
     thresholds: [],
     runDir: '',
+    schedule: '1→3s:6,12s:6 per 1s, maxVUs 20',
+    managedTarget: true,
     ...over,
   };
 }
@@ -64,6 +66,9 @@ test('the baseline is the last passing earlier run of the same profile', () => {
   ];
   assert.equal(pickBaseline(history, record({ runId: 'now' }))?.runId, 'a');
   assert.equal(pickBaseline(history, record({ runId: 'now', profile: 'spike' })), undefined);
+  // Another schedule (a scaled-down proof run) or another kind of target is not a like-for-like baseline.
+  assert.equal(pickBaseline(history, record({ runId: 'now', schedule: '1→3s:6,12s:6 per 1s, maxVUs 10' })), undefined);
+  assert.equal(pickBaseline(history, record({ runId: 'now', managedTarget: false })), undefined);
 });
 
 test('history appends one line per run; reruns replace, malformed lines are counted', () => {
