@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { evaluateGate, writeGate } from '../gate/gate.ts';
 import { buildIndex } from '../index/build.ts';
-import { outputPaths } from '../lib/paths.ts';
+import { latestLoadRun, outputPaths } from '../lib/paths.ts';
 import { buildLoadReport } from '../load-report/build.ts';
 import { appendHistory, recordFromRun } from '../review/history.ts';
 import { reviewRun, writeReview } from '../review/review.ts';
@@ -69,7 +69,7 @@ test(
     assert.ok(await index.page.getByRole('link', { name: 'Load report (latest run)' }).isVisible());
     assert.ok(await index.page.getByRole('link', { name: 'Performance review', exact: true }).isVisible());
     assert.ok(await index.page.getByText('baseline comparison').isVisible());
-    await index.page.screenshot({ path: join(shots, 'index-fixture.png'), fullPage: true });
+    await index.page.screenshot({ path: join(shots, 'fixture-index.png'), fullPage: true });
     assert.deepEqual(index.problems, []);
 
     const report = await open(htmlPath);
@@ -81,13 +81,13 @@ test(
     assert.equal(await report.page.locator('#thresholds tbody tr').count(), analysis.thresholds.length);
     assert.ok(await report.page.getByText('p(95)<500').first().isVisible());
     assert.equal(await report.page.locator('svg.chart').count(), 5);
-    await report.page.screenshot({ path: join(shots, 'load-report.png'), fullPage: true });
+    await report.page.screenshot({ path: join(shots, 'fixture-load-report.png'), fullPage: true });
     assert.deepEqual(report.problems, []);
 
     const review = await open(join(paths.review, 'review.html'));
     assert.match((await review.page.locator('#verdict').textContent()) ?? '', /PASS|WARN/);
     assert.ok(await review.page.getByText('p95 latency').isVisible());
-    await review.page.screenshot({ path: join(shots, 'review.png'), fullPage: true });
+    await review.page.screenshot({ path: join(shots, 'fixture-review.png'), fullPage: true });
     assert.deepEqual(review.problems, []);
   },
 );
@@ -103,7 +103,7 @@ test('a failing gate shows FAIL on the index', { skip }, async () => {
   assert.deepEqual(index.problems, []);
 });
 
-test('the suite outputs in reports/output render: index and Allure report', { skip }, async (t) => {
+test('the suite outputs in reports/output render: index, latest load report and Allure report', { skip }, async (t) => {
   if (!existsSync(real.index)) {
     t.skip('no reports/output/index.html yet (npm run suite builds it)');
     return;
@@ -112,6 +112,15 @@ test('the suite outputs in reports/output render: index and Allure report', { sk
   assert.match((await index.page.locator('#verdict').textContent()) ?? '', /PASS|FAIL|NO VERDICT/);
   await index.page.screenshot({ path: join(shots, 'index.png'), fullPage: true });
   assert.deepEqual(index.problems, []);
+  const latest = latestLoadRun(real.root);
+  if (latest !== undefined && existsSync(join(latest, 'report.html'))) {
+    const report = await open(join(latest, 'report.html'));
+    assert.match((await report.page.locator('#verdict').textContent()) ?? '', /PASSED|FAILED/);
+    assert.ok(await report.page.locator('.kpi', { hasText: 'Requests' }).isVisible());
+    assert.ok((await report.page.locator('#thresholds tbody tr').count()) > 0);
+    await report.page.screenshot({ path: join(shots, 'load-report.png'), fullPage: true });
+    assert.deepEqual(report.problems, []);
+  }
   const allure = join(real.allureReport, 'index.html');
   if (!existsSync(allure)) {
     t.diagnostic('no Allure report built yet (npm run report:allure)');
