@@ -112,7 +112,7 @@ async function runConfig(n: number): Promise<Config> {
           '--out',
           `json=${join(dir, 'metrics.ndjson')}`,
           ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-          'bench/k6/login-instrumented.ts',
+          'load/scenarios/login-instrumented.ts',
         ],
         { ...process.env, K6_ENGINE: 'node', K6_NO_USAGE_REPORT: 'true' },
         { timeoutMs: (rampS + holdS + 90) * 1000 },
@@ -319,7 +319,7 @@ const md = `# Distributed local proof: execution segments, merged percentiles
 ${new Date().toISOString()}, reference on loopback (hash cost fast, managed identity), profile \`smoke\` reshaped to
 \`LOAD_STAGES=${loadEnv.LOAD_STAGES}\` (${scheduled} logins scheduled), \`LOAD_MAX_VUS=${maxVUs}\`. Each configuration runs
 \`npm run k6 -- run --execution-segment i/N:(i+1)/N --execution-segment-sequence 0,1/N,...,1 --tag instance=i\` as N
-concurrent processes of the local engine on the script \`bench/k6/login-instrumented.ts\` (the suite's login scenario plus
+concurrent processes of the local engine on the script \`load/scenarios/login-instrumented.ts\` (the suite's login scenario plus
 a \`vu_id\` tag); instance folders under \`reports/output/bench/distributed/${stamp}/\`. Merged figures come from the
 reports' stream merge (\`analyzeRun\` over the instances' folders, log histograms, relative error
 ${(histogramRelativeError * 100).toFixed(2)} %); exact ones from sorting the same samples.

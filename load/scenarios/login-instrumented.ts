@@ -2,9 +2,9 @@
 // distributed run can prove from the metric streams which VU (hence which account: load/lib/accounts.ts maps
 // VU idInTest N to account N-1) each instance used. A k6 script: k6 and the local engine run it alike.
 import exec from 'k6/execution';
-import login from '../../load/scenarios/login.ts';
+import login from './login.ts';
 
-export { handleSummary, options, setup } from '../../load/scenarios/login.ts';
+export { handleSummary, options, setup } from './login.ts';
 
 export default function (): void {
   exec.vu.metrics.tags.vu_id = String(exec.vu.idInTest);
