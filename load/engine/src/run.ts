@@ -167,6 +167,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
       throw invalidConfig('options could not be serialised to JSON');
     }
     const scenarios = resolveScenarios(options, o.cli, info.exports);
+    pool.setInsecureSkipTLSVerify(options['insecureSkipTLSVerify'] === true);
     registry = new Registry(info.metrics);
     const thresholds: Threshold[] = parseThresholds(options['thresholds'], registry);
     const trendStats = Array.isArray(options['summaryTrendStats'])

@@ -198,6 +198,11 @@ export class VuPool {
     return vu;
   }
 
+  /** k6's insecureSkipTLSVerify option (known once the init context has run). */
+  setInsecureSkipTLSVerify(value: boolean): void {
+    this.io.postMessage({ t: 'insecure', value });
+  }
+
   setActive(n: number): void {
     Atomics.store(this.state, 0, n);
   }

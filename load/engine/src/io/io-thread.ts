@@ -6,7 +6,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { IO_REPLY_BYTES, IO_SIGNAL_BYTES, type HttpRequestSpec, type HttpResult } from '../protocol.ts';
 import { ConnectionPool, HttpError, type RawResponse } from './http1-client.ts';
 
-const insecure = Boolean((workerData as { insecureSkipTLSVerify?: boolean } | undefined)?.insecureSkipTLSVerify);
+let insecure = Boolean((workerData as { insecureSkipTLSVerify?: boolean } | undefined)?.insecureSkipTLSVerify);
 
 function errorOf(err: HttpError, url: URL): { error: string; code: number } {
   const hostPort = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
@@ -152,6 +152,10 @@ function attach(port: MessagePort, signalBuffer: SharedArrayBuffer): void {
   port.on('close', () => pool.destroy());
 }
 
-parentPort!.on('message', (msg: { t: 'attach'; port: MessagePort; signal: SharedArrayBuffer }) => {
-  if (msg.t === 'attach') attach(msg.port, msg.signal);
-});
+parentPort!.on(
+  'message',
+  (msg: { t: 'attach'; port: MessagePort; signal: SharedArrayBuffer } | { t: 'insecure'; value: boolean }) => {
+    if (msg.t === 'attach') attach(msg.port, msg.signal);
+    else insecure = msg.value;
+  },
+);
