@@ -1,21 +1,29 @@
-// The report CLIs on bad input: one line naming the problem, exit 2, nothing half-written.
+// The report CLIs on bad input: one line naming the problem, exit 2, nothing half-written. Argument and input
+// checks run in-process; a few real processes (in parallel: each boots ts-node) prove the exit code and the output.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseArgs as gateArgs } from '../gate/gate.ts';
+import { buildLoadReport, parseArgs as loadArgs } from '../load-report/build.ts';
+import { parseArgs as reviewArgs } from '../review/build.ts';
+import { loadTolerances } from '../review/compare.ts';
 import { makeRun, tempPaths } from './helpers.ts';
 
 function run(
   script: string,
   args: string[],
   env: Record<string, string> = {},
-): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', './cli/ts-register.js', script, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env },
+): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', './cli/ts-register.js', script, ...args], {
+      env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stderr }));
   });
-  return { status: r.status, stderr: r.stderr };
 }
 
 function oneLine(r: { status: number | null; stderr: string }, pattern: RegExp): void {
@@ -25,43 +33,39 @@ function oneLine(r: { status: number | null; stderr: string }, pattern: RegExp):
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 }
 
-test('report:load: unknown flag, missing folder, malformed summary', () => {
+test('argument errors name the argument and the usage', () => {
+  const { root } = tempPaths('cli-');
+  assert.throws(() => loadArgs(['--bogus']), /unknown option --bogus; usage: npm run report:load/);
+  assert.throws(() => loadArgs(['--out']), /--out needs a file path/);
+  assert.throws(() => reviewArgs(['--run', join(root, 'nope')]), /--run .*nope does not exist/);
+  assert.throws(() => reviewArgs(['--tolerances', join(root, 't.json')]), /--tolerances .*t\.json does not exist/);
+  assert.throws(() => reviewArgs(['--baseline']), /--baseline needs a value/);
+  assert.throws(() => gateArgs(['--run', join(root, 'no-such-run')]), /--run .*no-such-run does not exist/);
+  assert.throws(() => gateArgs(['--frobnicate']), /unexpected argument "--frobnicate"/);
+  assert.deepEqual(gateArgs(['--baseline', 'auto', '--require-baseline']), { baseline: 'auto', requireBaseline: true });
+});
+
+test('bad input files are one clear error and leave no report behind', async () => {
   const paths = tempPaths('cli-');
-  oneLine(run('reports/load-report/build.ts', ['--bogus']), /unknown option --bogus/);
-  oneLine(run('reports/load-report/build.ts', [join(paths.root, 'nope')]), /nope does not exist/);
+  await assert.rejects(buildLoadReport([join(paths.root, 'nope')]), /nope does not exist/);
   const dir = makeRun(paths, 'broken');
   writeFileSync(join(dir, 'summary.json'), '{"metrics":');
-  oneLine(run('reports/load-report/build.ts', [dir]), /summary\.json is not valid JSON/);
-});
-
-test('review: missing run, missing tolerances file, malformed tolerances', () => {
-  const paths = tempPaths('cli-');
-  const dir = makeRun(paths, 'r');
-  oneLine(run('reports/review/build.ts', ['--run', join(paths.root, 'nope')]), /--run .*nope does not exist/);
-  oneLine(
-    run('reports/review/build.ts', ['--run', dir, '--tolerances', join(paths.root, 't.json')]),
-    /--tolerances .*t\.json does not exist/,
-  );
+  await assert.rejects(buildLoadReport([dir]), /summary\.json is not valid JSON/);
+  assert.equal(existsSync(join(dir, 'report.html')), false);
   writeFileSync(join(paths.root, 't.json'), '{"p50": 3}');
-  oneLine(
-    run('reports/review/build.ts', ['--run', dir, '--tolerances', join(paths.root, 't.json')], {
-      REPORTS_DIR: paths.root,
-    }),
-    /"p50" must be an object/,
-  );
+  assert.throws(() => loadTolerances(join(paths.root, 't.json')), /"p50" must be an object/);
 });
 
-test('gate: a missing --run folder is bad usage, not a verdict', () => {
-  const paths = tempPaths('cli-');
-  oneLine(
-    run('reports/gate/gate.ts', ['--run', join(paths.root, 'no-such-run')], { REPORTS_DIR: paths.root }),
-    /no-such-run does not exist/,
-  );
-});
-
-test('an unwritable reports folder is one line, not a stack trace', () => {
+test('as processes: exit 2 with one line for bad usage, bad input and an unusable reports folder', async () => {
   const paths = tempPaths('cli-');
   const file = join(paths.root, 'a-file');
   writeFileSync(file, '');
-  oneLine(run('reports/gate/gate.ts', [], { REPORTS_DIR: join(file, 'sub') }), /cannot use .*a-file/);
+  const [flag, missing, unwritable] = await Promise.all([
+    run('reports/load-report/build.ts', ['--bogus']),
+    run('reports/review/build.ts', ['--run', join(paths.root, 'nope')]),
+    run('reports/gate/gate.ts', [], { REPORTS_DIR: join(file, 'sub') }),
+  ]);
+  oneLine(flag, /unknown option --bogus/);
+  oneLine(missing, /nope does not exist/);
+  oneLine(unwritable, /cannot use .*a-file/);
 });
