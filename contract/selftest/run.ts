@@ -226,7 +226,8 @@ runMain('selftest', async () => {
       'the self-test breaks the managed reference on purpose: unset AUTH_BASE_URL (and TARGET_ENV) to run it',
     );
   }
-  const outDir = join(config.reportsDir, 'selftest');
+  // A partial run (--only) never overwrites the full mutation table that reports link to.
+  const outDir = join(config.reportsDir, 'selftest', ...(options.only === undefined ? [] : ['partial']));
   mkdirSync(outDir, { recursive: true });
   const defects = DEFECTS.filter((d) => options.only === undefined || options.only.includes(d.name));
   const runHealthy = options.only === undefined || options.only.includes('healthy');
