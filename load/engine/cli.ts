@@ -40,14 +40,16 @@ async function main(): Promise<void> {
     fail('K6_ENGINE=k6 but no k6 binary is on PATH: install k6 or use K6_ENGINE=node', EXIT.invalidConfig);
 
   if (k6 !== null) {
-    process.stderr.write(`engine: k6 (${k6})\n`);
+    process.stdout.write(`engine: k6 (${k6})\n`);
     const r = spawnSync(k6, argv, { stdio: 'inherit', env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
     process.exit(r.status ?? 1);
   }
 
-  process.stderr.write(`engine: node (k6-compatible local engine${choice === 'auto' ? '; no k6 on PATH' : ''})\n`);
   const options = parseRunArgs(argv, process.env);
-  const result = await runTest(options);
+  // Announced once the script loaded and its options are valid; an input error before that is one line, which
+  // already names the engine ("k6 (node engine): ...").
+  const banner = `engine: node (k6-compatible local engine${choice === 'auto' ? '; no k6 on PATH' : ''})\n`;
+  const result = await runTest({ ...options, onStart: () => process.stdout.write(banner) });
   // Exit explicitly once stdout has drained: nothing else should keep the process alive after the run.
   process.stdout.write('', () => process.exit(result.exitCode));
 }

@@ -46,7 +46,8 @@ function positiveInt(v: string, flag: string): number {
 }
 
 export function parseRunArgs(argv: string[], baseEnv: Record<string, string | undefined>): RunOptions {
-  if (argv[0] !== 'run') throw invalidConfig(`unknown command "${argv[0] ?? ''}": the only command is "run"\n${USAGE}`);
+  if (argv[0] !== 'run')
+    throw invalidConfig(`unknown command "${argv[0] ?? ''}": the only command is "run" (npm run k6 -- --help)`);
   const o: RunOptions = { script: '', env: {}, cli: {}, quiet: false, tags: {} };
   for (const [k, v] of Object.entries(baseEnv)) if (v !== undefined) o.env[k] = v;
   const rest = argv.slice(1);

@@ -10,6 +10,7 @@ import { JsonOutput } from './json-output.ts';
 import { Registry } from './metrics.ts';
 import { resolveScenarios, scenarioSpanMs, type CliOverrides, type Dict, type Scenario } from './options.ts';
 import { ExecutionSegment } from './segments.ts';
+import { oneLine } from './stack.ts';
 import { buildSummary, legacyExport, textSummary, type CheckTally, type SummaryData } from './summary.ts';
 import { evaluate, evaluateForAbort, parseThresholds, thresholdsWithoutSamples, type Threshold } from './thresholds.ts';
 import type { RawSample } from './vu/host-api.ts';
@@ -28,6 +29,8 @@ export interface RunOptions {
   /** Where the text summary and handleSummary 'stdout' go (tests capture it). */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
+  /** Called once the script has loaded and its options are valid: the run is really starting. */
+  onStart?: () => void;
 }
 
 export interface RunResult {
@@ -157,7 +160,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     // Init context once (VU 0, as k6 uses for setup/teardown) to read options, exports and custom metrics.
     const lifecycleVu = pool.spawn(0, 0);
     const info = await lifecycleVu.ready.catch((e: Error) => {
-      throw scriptError(`script error in the init context: ${e.message}`);
+      throw scriptError(`script error in the init context: ${oneLine(e.message)}`);
     });
     pool.sharedArrays = info.sharedArrays;
     let options: Dict;
@@ -170,6 +173,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     pool.setInsecureSkipTLSVerify(options['insecureSkipTLSVerify'] === true);
     registry = new Registry(info.metrics);
     const thresholds: Threshold[] = parseThresholds(options['thresholds'], registry);
+    o.onStart?.();
     const trendStats = Array.isArray(options['summaryTrendStats'])
       ? (options['summaryTrendStats'] as unknown[]).map(String)
       : DEFAULT_TREND_STATS;
@@ -208,7 +212,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     const spawnVu = async (g: number): Promise<Vu> => {
       const vu = pool.spawn(pool.all.length, g + 1);
       await vu.ready.catch((e: Error) => {
-        throw scriptError(`script error in the init context of VU ${vu.id}: ${e.message}`);
+        throw scriptError(`script error in the init context of VU ${vu.id}: ${oneLine(e.message)}`);
       });
       if (setupData !== '') vu.post({ t: 'setData', data: setupData });
       vuByGlobal.set(g, vu);

@@ -31,3 +31,15 @@ export function mapStack(stack: string, sourceMapJson: string, scriptPath: strin
     );
   return lines.join('\n');
 }
+
+/** A mapped stack as one line for the terminal: `Name: message — thrown in file.ts:LINE`, the user's error and
+ * where it came from, without a trace (init-context errors are usually bad input the script rejected). */
+export function oneLine(stack: string): string {
+  const lines = stack.split('\n');
+  const head = (lines[0] ?? '').trim();
+  const frames = lines.slice(1).filter((l) => /^\s*at /.test(l));
+  const place = frames
+    .map((f) => /([^\s()]+\.(?:ts|js)):(\d+):\d+\)?\s*$/.exec(f))
+    .find((m) => m !== null && !m[1]?.includes('k6-runtime'));
+  return place ? `${head} — thrown in ${place[1]}:${place[2]}` : head;
+}
