@@ -3,7 +3,7 @@
 // how the self-test and the load-gate mutants break the target on purpose.
 import type { SuiteConfig } from '../config/index.ts';
 import { ConfigError } from '../config/index.ts';
-import type { ReferenceOptions, RunningReference } from '../reference/launch.ts';
+import type { ReferenceOptions } from '../reference/launch.ts';
 import { startReference } from '../reference/launch.ts';
 
 export interface TargetOptions {
@@ -51,34 +51,31 @@ export async function startTarget(config: SuiteConfig, options: TargetOptions = 
     };
   }
   const knobs = referenceOptionsFromEnv();
-  const started: RunningReference[] = [];
-  const stop = async (): Promise<void> => {
-    await Promise.all(started.map((ref) => ref.stop()));
-  };
-  try {
-    const main = await startReference({
+  // Both references start at once (each seeds its accounts with argon2id, which dominates start-up). allSettled, so a
+  // failure of one never leaves the other running.
+  const [main, fault] = await Promise.allSettled([
+    startReference({
       ...knobs,
       ...(options.loadAccounts !== undefined ? { loadAccounts: options.loadAccounts } : {}),
       ...(options.accountsOut !== undefined ? { accountsOut: options.accountsOut } : {}),
-    });
-    started.push(main);
-    let faultBaseUrl: string | undefined;
-    if (options.faultTarget) {
-      const fault = await startReference({ ...knobs, loadAccounts: 0, upstream: 'dead' });
-      started.push(fault);
-      faultBaseUrl = fault.baseUrl;
-    }
-    return {
-      baseUrl: main.baseUrl,
-      managed: true,
-      faultBaseUrl,
-      accountsFile: options.accountsOut ?? config.loadAccountsFile,
-      stop,
-    };
-  } catch (error) {
+    }),
+    options.faultTarget ? startReference({ ...knobs, loadAccounts: 0, upstream: 'dead' }) : Promise.resolve(undefined),
+  ]);
+  const running = [main, fault].flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+  const stop = async (): Promise<void> => {
+    await Promise.all(running.map((ref) => ref.stop()));
+  };
+  if (main.status === 'rejected' || fault.status === 'rejected') {
     await stop();
-    throw error;
+    throw main.status === 'rejected' ? main.reason : (fault as PromiseRejectedResult).reason;
   }
+  return {
+    baseUrl: main.value.baseUrl,
+    managed: true,
+    faultBaseUrl: fault.value?.baseUrl,
+    accountsFile: options.accountsOut ?? config.loadAccountsFile,
+    stop,
+  };
 }
 
 function number(name: string, raw: string, min: number, max: number): number {
