@@ -2,7 +2,7 @@
 // a test password or any token the reference issued during the run (raw, URL-encoded, JSON-escaped or base64).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -38,6 +38,28 @@ test(
     for (const file of expected) assert.ok(existsSync(join(reportsDir, file)), `missing ${file}`);
     const gate = JSON.parse(readFileSync(join(reportsDir, 'gate.json'), 'utf8')) as { verdict: string };
     assert.equal(gate.verdict, 'pass');
+
+    // The real outputs render in Debian chromium (index, load report, Allure): reports/test/render.test.ts on them.
+    const render = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        './cli/ts-register.js',
+        '--test',
+        '--test-name-pattern',
+        'suite outputs',
+        'reports/test/render.test.ts',
+      ],
+      // Without NODE_TEST_CONTEXT, or the nested runner reports in its binary child protocol instead of text.
+      {
+        cwd: repoRoot,
+        env: { ...process.env, NODE_TEST_CONTEXT: undefined, REPORTS_DIR: reportsDir },
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(render.status, 0, `rendering the suite outputs failed:\n${render.stdout.slice(-3000)}`);
+    assert.match(render.stdout, /# pass 1\n/, 'the rendering test did not run');
+    cpSync(join(reportsDir, 'screenshots'), join(loadConfig().reportsDir, 'screenshots', 'e2e'), { recursive: true });
 
     const issued = existsSync(journal)
       ? readFileSync(journal, 'utf8')
