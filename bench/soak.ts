@@ -16,7 +16,6 @@ import {
   scheduleDurationMs,
   selectProfile,
 } from '../load/lib/profiles.ts';
-import { startIdentity, startReference } from '../reference/launch.ts';
 import {
   documentedStatuses,
   eachPoint,
@@ -26,6 +25,7 @@ import {
   textTable,
   utcStamp,
   writeResult,
+  startReferenceWithOwnIdentity,
 } from './lib/support.ts';
 
 interface Sample {
@@ -71,14 +71,7 @@ console.log(
     `stages ${profile.stages.map((s) => `${s.duration}:${s.target}`).join(',')}, maxVUs ${profile.maxVUs}, run ${runId}`,
 );
 
-// Fast hashing: the soak looks for leaks in the service, not at argon2's cost, on a small shared machine.
-const identity = await startIdentity({ hashCost: 'fast', loadAccounts: accounts });
-const reference = await startReference({
-  hashCost: 'fast',
-  loadAccounts: accounts,
-  accountsOut: accountsFile,
-  upstream: identity.url,
-});
+const { identity, reference } = await startReferenceWithOwnIdentity(accounts, accountsFile);
 console.log(
   `soak: reference ${reference.baseUrl} (pid ${reference.pid}), identity ${identity.url} (pid ${identity.pid})`,
 );

@@ -12,7 +12,7 @@ import { repoRoot } from '../config/index.ts';
 import { loadSpec } from '../contract/validator/spec.ts';
 import { ResponseValidator } from '../contract/validator/validator.ts';
 import { MAIN_ACCOUNT } from '../reference/accounts.ts';
-import { startIdentity, startReference } from '../reference/launch.ts';
+import { startIdentity } from '../reference/launch.ts';
 import { buildLoadReport } from '../reports/load-report/build.ts';
 import {
   documentedStatuses,
@@ -22,6 +22,7 @@ import {
   textTable,
   utcStamp,
   writeResult,
+  startReferenceWithOwnIdentity,
 } from './lib/support.ts';
 
 const { values } = parseArgs({
@@ -54,14 +55,10 @@ const loadEnv = {
   LOAD_PRE_ALLOCATED_VUS: String(accounts),
 };
 
-let identity = await startIdentity({ hashCost: 'fast', loadAccounts: accounts });
+const started = await startReferenceWithOwnIdentity(accounts, accountsFile);
+const reference = started.reference;
+let identity = started.identity;
 const identityPort = identity.port;
-const reference = await startReference({
-  hashCost: 'fast',
-  loadAccounts: accounts,
-  accountsOut: accountsFile,
-  upstream: identity.url,
-});
 console.log(
   `outage: reference ${reference.baseUrl}, identity ${identity.url}, ${rate} logins/s for ${seconds} s, run ${runId}`,
 );

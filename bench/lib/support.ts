@@ -5,6 +5,8 @@ import { createReadStream, mkdirSync, readFileSync, renameSync, writeFileSync } 
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../../config/index.ts';
+import { startIdentity, startReference } from '../../reference/launch.ts';
+import type { RunningIdentity, RunningReference } from '../../reference/launch.ts';
 
 export const benchOutputDir = join(repoRoot, 'reports', 'output', 'bench');
 
@@ -126,3 +128,19 @@ export function utcStamp(now = new Date()): string {
 
 /** A status the contract documents for POST /api/auth/login. */
 export const documentedStatuses = new Set(['200', '400', '401', '502']);
+
+/** The reference with an identity service the benchmark holds itself (to measure its RSS, or kill and restart it).
+ * Fast hashing: these benchmarks look at the service's behaviour, not at argon2's cost, on a small shared machine. */
+export async function startReferenceWithOwnIdentity(
+  accounts: number,
+  accountsFile: string,
+): Promise<{ identity: RunningIdentity; reference: RunningReference }> {
+  const identity = await startIdentity({ hashCost: 'fast', loadAccounts: accounts });
+  const reference = await startReference({
+    hashCost: 'fast',
+    loadAccounts: accounts,
+    accountsOut: accountsFile,
+    upstream: identity.url,
+  });
+  return { identity, reference };
+}
