@@ -1,6 +1,7 @@
 // The k6 JavaScript API as seen by scripts. This file is bundled to an IIFE and evaluated INSIDE each VU's vm context,
 // so every object a script can touch belongs to the sandbox realm. It talks to its worker only through `host`
 // (primitives and plain data), which it keeps in a closure that scripts cannot reach.
+import type { HttpResult, HttpTimings } from '../protocol.ts';
 import type { HostApi, RawSample } from './host-api.ts';
 
 type Dict = Record<string, unknown>;
@@ -439,23 +440,8 @@ function createRuntime(host: HostApi, id: VuIdentity) {
     };
   }
 
-  interface WireResult {
-    status: number;
-    statusText: string;
-    proto: string;
-    headers: Record<string, string>;
-    body: string | null;
-    bodyIsB64: boolean;
-    url: string;
-    remoteIp: string;
-    remotePort: number;
-    timings: Record<string, number>;
-    error: string;
-    errorCode: number;
-    bytesSent: number;
-    bytesReceived: number;
-    endTime: number;
-  }
+  /** A request's result as the I/O thread sends it (JSON). */
+  type WireResult = HttpResult;
 
   class Response {
     status: number;
@@ -466,7 +452,7 @@ function createRuntime(host: HostApi, id: VuIdentity) {
     url: string;
     remote_ip: string;
     remote_port: number;
-    timings: Record<string, number>;
+    timings: HttpTimings;
     error: string;
     error_code: number;
     cookies: Dict;
