@@ -3,17 +3,15 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { InputError, isRecord } from '../lib/files.ts';
+import type { RunMeta } from '../lib/k6-summary.ts';
 import { outputPaths, reportsDir } from '../lib/paths.ts';
 import { analyzeRun, type RunAnalysis } from '../load-report/analyze.ts';
 
-export interface HistoryRecord {
-  runId: string;
-  profile: string;
-  engine: string;
-  target: string;
-  commit: string;
-  startedAt: string;
-  endedAt: string;
+/** A run's identity as in its meta.json, plus the figures the review compares. */
+export interface HistoryRecord extends Pick<
+  RunMeta,
+  'runId' | 'profile' | 'engine' | 'target' | 'commit' | 'startedAt' | 'endedAt' | 'schedule'
+> {
   /** Every threshold passed. */
   passed: boolean;
   requests: number;
@@ -31,8 +29,6 @@ export interface HistoryRecord {
   thresholds: { metric: string; expression: string; ok: boolean; value: number | null }[];
   /** Run directory relative to reports/output (empty when unknown). */
   runDir: string;
-  /** The schedule run (from meta.json); a baseline must have run the same one. '' when unknown. */
-  schedule: string;
   /** The reference started by the suite (true) or a configured host (false); null when unknown. */
   managedTarget: boolean | null;
 }
