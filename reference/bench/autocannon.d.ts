@@ -1,0 +1,27 @@
+// The slice of autocannon's programmatic API this benchmark uses (the package ships no types).
+declare module 'autocannon' {
+  interface Request {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body: string;
+  }
+  interface Options {
+    url: string;
+    connections: number;
+    /** Requests to complete before the run ends (takes precedence over duration). */
+    amount?: number;
+    duration?: number;
+    timeout?: number;
+    /** Cycled through by every connection. */
+    requests: Request[];
+  }
+  interface Result {
+    '2xx': number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  }
+  function autocannon(options: Options): Promise<Result>;
+  export default autocannon;
+}
