@@ -1,6 +1,6 @@
-// A byte-exact HTTP client for the contract tests. Playwright's request fixture always adds a Content-Type to a
-// body (application/octet-stream at least), and the contract must also see requests without one, duplicate JSON
-// keys and raw malformed bytes — so requests go through node:http(s), with timing taken around the exchange.
+// A byte-exact HTTP client for the contract tests. Most requests go through Playwright's request fixture
+// (support/test.ts), which always labels a body it sends (application/octet-stream at least); a body without any
+// Content-Type is sent here instead, and so is the reachability probe, which runs before any fixture exists.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';

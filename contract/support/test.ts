@@ -1,13 +1,14 @@
 // The `test` every spec imports: fixtures for the suite context and a login API that records redacted
 // request/response attachments inside a `test.step`, plus Allure labels derived from the clause tags in the title.
 import { test as base } from '@playwright/test';
-import type { TestInfo } from '@playwright/test';
+import type { APIRequestContext, TestInfo } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { clauseById } from '../clauses.ts';
 import type { Clause } from '../clauses.ts';
 import { endpoint, send } from './http.ts';
 import type { Exchange } from './http.ts';
-import { suiteContext } from './context.ts';
+import { projectTarget, suiteContext } from './context.ts';
+import { stopAfterKill } from '../selftest/stop-after-kill.ts';
 import type { SuiteContext } from './context.ts';
 import { redactedRequest, redactedResponse } from './redaction.ts';
 
@@ -32,6 +33,7 @@ export class LoginApi {
   constructor(
     private readonly suite: SuiteContext,
     private readonly testInfo: TestInfo,
+    private readonly request: APIRequestContext,
   ) {}
 
   get identifier(): string {
@@ -59,12 +61,14 @@ export class LoginApi {
     const body =
       options.body === undefined || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const exchange = async (): Promise<Exchange> => {
-      const sent = await send({
-        method,
-        url: endpoint(baseUrl, this.suite.login.path),
-        headers,
-        ...(body === undefined ? {} : { body }),
-      });
+      const url = endpoint(baseUrl, this.suite.login.path);
+      // Playwright's request fixture sends every request it can send exactly. It labels any body it is given
+      // (application/octet-stream at least), so a body that must go without a Content-Type takes the byte-exact
+      // node:http client instead.
+      const sent =
+        body !== undefined && headers['content-type'] === undefined
+          ? await send({ method, url, headers, body })
+          : await viaFixture(this.request, { method, url, headers, body });
       if (options.attach !== false) await this.attach(description, sent);
       return sent;
     };
@@ -85,6 +89,38 @@ export class LoginApi {
       contentType: 'application/json',
     });
   }
+}
+
+/** One exchange through the request fixture, in the shape the byte-exact client returns (see http.ts). */
+async function viaFixture(
+  request: APIRequestContext,
+  sending: { method: string; url: string; headers: Readonly<Record<string, string>>; body: string | undefined },
+): Promise<Exchange> {
+  const headers = { accept: 'application/json', ...sending.headers };
+  const sentAt = Date.now();
+  const started = performance.now();
+  const response = await request.fetch(sending.url, {
+    method: sending.method,
+    headers,
+    ...(sending.body === undefined ? {} : { data: sending.body }),
+    failOnStatusCode: false,
+    maxRedirects: 0,
+    timeout: 10_000,
+  });
+  const text = await response.text();
+  const durationMs = performance.now() - started;
+  const received: Record<string, string> = {};
+  for (const { name, value } of response.headersArray()) {
+    const key = name.toLowerCase();
+    received[key] = received[key] === undefined ? value : `${received[key]}, ${value}`;
+  }
+  return {
+    request: { method: sending.method, url: sending.url, headers, body: sending.body },
+    response: { status: response.status(), headers: received, text },
+    sentAt,
+    receivedAt: Date.now(),
+    durationMs,
+  };
 }
 
 /** Clause ids tagged in a title, in order: `[TOKEN-JWS] ...` -> [TOKEN-JWS]. */
@@ -111,16 +147,25 @@ async function labelByClause(testInfo: TestInfo): Promise<void> {
   for (const clause of clauses) await allure.label('clause', clause.id);
 }
 
-export const test = base.extend<{ api: LoginApi; clauseLabels: void }, { suite: SuiteContext }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern here
-  suite: [async ({}, use) => use(suiteContext()), { scope: 'worker' }],
-  api: async ({ suite }, use, testInfo) => use(new LoginApi(suite, testInfo)),
+export const test = base.extend<{ api: LoginApi; clauseLabels: void; selftestStop: void }, { suite: SuiteContext }>({
+  suite: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern here
+    async ({}, use, workerInfo) => use(suiteContext(projectTarget(workerInfo.project.metadata))),
+    { scope: 'worker' },
+  ],
+  api: async ({ suite, request }, use, testInfo) => use(new LoginApi(suite, testInfo, request)),
   clauseLabels: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern here
     async ({}, use, testInfo) => {
       await labelByClause(testInfo);
       await use();
     },
+    { auto: true },
+  ],
+  // The self-test's projects stop once their defect is killed; a no-op in every other run.
+  selftestStop: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern here
+    async ({}, use, testInfo) => stopAfterKill(testInfo, () => use()),
     { auto: true },
   ],
 });
