@@ -1,10 +1,10 @@
 // npm run report:load -- <run-dir> [<run-dir> ...] [--out FILE]
 // Builds the self-contained HTML load report of one run (written to <run-dir>/report.html), or of several load
 // generators' runs of one test merged into global figures (written to --out, default <first-dir>/../merged-report.html).
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, runCli, writeFileAtomic } from '../lib/files.ts';
-import { latestLoadRun } from '../lib/paths.ts';
+import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
 import { analyzeRun, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
 import { renderLoadReport } from './render.ts';
 
@@ -30,7 +30,7 @@ export async function buildLoadReport(
 }
 
 const usage =
-  'usage: npm run report:load -- [<run-dir> ...] [--out FILE]   (default: the latest run under reports/output/load)';
+  'usage: npm run report:load -- [<run-dir> ...] [--out FILE]   (default: the latest run under $REPORTS_DIR/load)';
 
 export function parseArgs(argv: string[]): { dirs: string[]; out: string | undefined } {
   const dirs: string[] = [];
@@ -53,7 +53,11 @@ async function main(): Promise<number> {
   const { dirs, out } = parseArgs(process.argv.slice(2));
   if (dirs.length === 0) {
     const latest = latestLoadRun();
-    if (latest === undefined) throw new InputError(`no load run found under reports/output/load; ${usage}`);
+    if (latest === undefined) {
+      const runs = outputPaths(reportsDir()).loadRuns;
+      const where = relative(process.cwd(), runs).startsWith('..') ? runs : relative(process.cwd(), runs);
+      throw new InputError(`no load run found under ${where} (REPORTS_DIR decides where); ${usage}`);
+    }
     dirs.push(latest);
   }
   const started = performance.now();

@@ -60,12 +60,18 @@ test('as processes: exit 2 with one line for bad usage, bad input and an unusabl
   const paths = tempPaths('cli-');
   const file = join(paths.root, 'a-file');
   writeFileSync(file, '');
-  const [flag, missing, unwritable] = await Promise.all([
+  const [flag, noRun, missing, unwritable] = await Promise.all([
     run('reports/load-report/build.ts', ['--bogus']),
+    run('reports/load-report/build.ts', [], { REPORTS_DIR: paths.root }),
     run('reports/review/build.ts', ['--run', join(paths.root, 'nope')]),
     run('reports/gate/gate.ts', [], { REPORTS_DIR: join(file, 'sub') }),
   ]);
   oneLine(flag, /unknown option --bogus/);
+  // The folder it looked in is the one REPORTS_DIR names, not the default.
+  oneLine(
+    noRun,
+    new RegExp(`no load run found under ${join(paths.root, 'load').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `),
+  );
   oneLine(missing, /nope does not exist/);
   oneLine(unwritable, /cannot use .*a-file/);
 });
