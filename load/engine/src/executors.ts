@@ -1,17 +1,25 @@
-// k6's six executors on the main thread. Each hands iterations to VU workers; the open-model ones start iterations
-// on a clock and drop (count in dropped_iterations) any iteration that finds no free VU, never queueing it.
+// k6's six executors, supervised from the main thread. Closed-model VUs loop by themselves (src/vu/iteration-loop.ts);
+// the open-model scheduler starts each arrival on a free VU through the VU's shared control block, and drops (counts
+// in dropped_iterations) any arrival that finds no free VU, never queueing it.
 import type { Scenario } from './options.ts';
+import type { LoopSpec, ScenarioRun } from './protocol.ts';
+import { arrivalsBy, stageValue } from './schedule.ts';
 import type { ExecutionSegment } from './segments.ts';
-import type { IterationOutcome, Vu } from './vu-pool.ts';
+import type { Vu } from './vu-pool.ts';
+
+export { arrivalsBy, stageValue };
 
 export interface ExecutorContext {
   segment: ExecutionSegment;
+  /** The segment as given on the command line (VU threads rebuild it to number their iterations). */
+  segmentText: string | undefined;
+  segmentSequence: string | undefined;
   /** Global VU index where this scenario's VUs start (scenarios are laid out one after another). */
   vuOffset: number;
   /** Creates (or re-creates) a VU for global VU index g and waits for its init. */
   newVu(globalIndex: number): Promise<Vu>;
-  /** Runs one iteration on vu; resolves when done (or interrupted). */
-  runIteration(vu: Vu, s: Scenario, iterationInInstance: number, iterationInTest: number): Promise<IterationOutcome>;
+  /** What a VU needs to run the scenario's iterations. */
+  run(s: Scenario): ScenarioRun;
   dropped(s: Scenario, count: number): void;
   /** Set when the test is aborted: executors stop starting iterations and resolve. */
   aborted(): boolean;
@@ -35,10 +43,12 @@ const sleep = (ms: number, ctx: ExecutorContext): Promise<void> =>
     t.unref();
   });
 
-/** Waits for running iterations up to gracefulStop, then interrupts the rest (k6's gracefulStop). */
-async function gracefulFinish(running: Set<Promise<unknown>>, vus: Vu[], stopMs: number, ctx: ExecutorContext) {
-  if (running.size > 0) await Promise.race([Promise.all(running), sleep(stopMs, ctx)]);
+/** After the scenario's time: asks the loops to stop, waits up to gracefulStop, then interrupts what still runs. */
+async function gracefulFinish(loops: Promise<void>[], vus: Vu[], stopMs: number, ctx: ExecutorContext) {
+  for (const vu of vus) vu.stopLoop();
+  await Promise.race([Promise.all(loops), sleep(stopMs, ctx)]);
   await Promise.all(vus.filter((v) => v.busy).map((v) => v.kill()));
+  await Promise.all(loops);
 }
 
 async function initVus(s: Scenario, count: number, ctx: ExecutorContext): Promise<Vu[]> {
@@ -46,172 +56,99 @@ async function initVus(s: Scenario, count: number, ctx: ExecutorContext): Promis
   return Promise.all(globals.map((g) => ctx.newVu(g)));
 }
 
-/** Closed model: each VU loops while `more()` says so. */
-async function loopVus(
-  s: Scenario,
-  vus: Vu[],
-  endAt: number,
-  ctx: ExecutorContext,
-  more: (vu: Vu) => boolean,
-  nextIteration: () => number,
-): Promise<void> {
-  const running = new Set<Promise<unknown>>();
-  let localIter = 0;
-  const loops = vus.map(async (vu) => {
-    while (!ctx.aborted() && !vu.dead && Date.now() < endAt && more(vu)) {
-      const iterInTest = nextIteration();
-      if (iterInTest < 0) break;
-      const p = ctx.runIteration(vu, s, localIter++, iterInTest);
-      running.add(p);
-      await p;
-      running.delete(p);
-    }
-  });
-  const all = Promise.all(loops);
-  const stop = Math.max(0, endAt - Date.now());
-  await Promise.race([all, sleep(stop, ctx)]);
-  await gracefulFinish(running, vus, s.gracefulStopMs, ctx);
-  await Promise.race([all, sleep(s.gracefulStopMs, ctx)]);
+function loopSpec(s: Scenario, kind: LoopSpec['kind'], endAt: number, iterations: number, ctx: ExecutorContext) {
+  return {
+    kind,
+    endAt,
+    counter: new SharedArrayBuffer(4),
+    iterations,
+    segment: ctx.segmentText,
+    segmentSequence: ctx.segmentSequence,
+  };
+}
+
+/** Closed model: every VU loops on its own until the spec says stop; main only watches the clock. */
+async function loopVus(s: Scenario, vus: Vu[], spec: LoopSpec, ctx: ExecutorContext): Promise<void> {
+  ctx.activeVus(s, vus.length);
+  const run = ctx.run(s);
+  const loops = vus.map((vu) => vu.loop(run, spec));
+  const offAbort = ctx.onAbort(() => vus.forEach((v) => v.stopLoop()));
+  await Promise.race([Promise.all(loops), sleep(Math.max(0, spec.endAt - Date.now()), ctx)]);
+  await gracefulFinish(loops, vus, s.gracefulStopMs, ctx);
+  offAbort();
+  ctx.activeVus(s, 0);
 }
 
 export async function runSharedIterations(s: Scenario, start: number, ctx: ExecutorContext): Promise<void> {
   const vus = await initVus(s, s.vus, ctx);
-  ctx.activeVus(s, vus.length);
   const total = ctx.segment.countBelow(s.iterations);
-  let claimed = 0;
-  await loopVus(
-    s,
-    vus,
-    start + s.maxDurationMs,
-    ctx,
-    () => claimed < total,
-    () => (claimed < total ? ctx.segment.globalIndex(claimed++) : -1),
-  );
+  const spec = loopSpec(s, 'shared-iterations', start + s.maxDurationMs, total, ctx);
+  await loopVus(s, vus, spec, ctx);
+  const claimed = Math.min(total, Atomics.load(new Int32Array(spec.counter), 0));
   if (claimed < total) ctx.dropped(s, total - claimed);
-  ctx.activeVus(s, 0);
 }
 
 export async function runPerVuIterations(s: Scenario, start: number, ctx: ExecutorContext): Promise<void> {
   const vus = await initVus(s, s.vus, ctx);
-  ctx.activeVus(s, vus.length);
-  const done = new Map<Vu, number>();
-  let n = 0;
-  await loopVus(
-    s,
-    vus,
-    start + s.maxDurationMs,
-    ctx,
-    (vu) => {
-      const c = done.get(vu) ?? 0;
-      if (c >= s.iterations) return false;
-      done.set(vu, c + 1);
-      return true;
-    },
-    () => ctx.segment.globalIndex(n++),
-  );
-  const missing = vus.reduce((a, vu) => a + (s.iterations - (done.get(vu) ?? 0)), 0);
+  await loopVus(s, vus, loopSpec(s, 'per-vu-iterations', start + s.maxDurationMs, s.iterations, ctx), ctx);
+  const missing = vus.reduce((a, vu) => a + Math.max(0, s.iterations - vu.started), 0);
   if (missing > 0) ctx.dropped(s, missing);
-  ctx.activeVus(s, 0);
 }
 
 export async function runConstantVus(s: Scenario, start: number, ctx: ExecutorContext): Promise<void> {
   const vus = await initVus(s, s.vus, ctx);
-  ctx.activeVus(s, vus.length);
-  let n = 0;
-  await loopVus(
-    s,
-    vus,
-    start + s.durationMs,
-    ctx,
-    () => true,
-    () => ctx.segment.globalIndex(n++),
-  );
-  ctx.activeVus(s, 0);
-}
-
-/** Linear interpolation of the stages: target value at t ms after the scenario start. */
-export function stageValue(startValue: number, stages: Scenario['stages'], t: number): number {
-  let from = startValue;
-  let at = 0;
-  for (const st of stages) {
-    if (t < at + st.durationMs) return from + ((st.target - from) * (t - at)) / st.durationMs;
-    at += st.durationMs;
-    from = st.target;
-  }
-  return from;
+  await loopVus(s, vus, loopSpec(s, 'constant-vus', start + s.durationMs, 0, ctx), ctx);
 }
 
 export async function runRampingVus(s: Scenario, start: number, ctx: ExecutorContext): Promise<void> {
-  const maxVus = s.vus;
-  const globals = ctx.segment.ownedIn(ctx.vuOffset, ctx.vuOffset + maxVus);
-  const vus: (Vu | null)[] = await Promise.all(globals.map((g) => ctx.newVu(g)));
-  const total = s.stages.reduce((a, x) => a + x.durationMs, 0);
-  const endAt = start + total;
-  const running = new Set<Promise<unknown>>();
-  const inactiveSince = new Map<number, number>();
-  let n = 0;
-  const loops = globals.map(async (g, k) => {
-    let localIter = 0;
+  const globals = ctx.segment.ownedIn(ctx.vuOffset, ctx.vuOffset + s.vus);
+  const vus: Vu[] = await Promise.all(globals.map((g) => ctx.newVu(g)));
+  const endAt = start + s.stages.reduce((a, x) => a + x.durationMs, 0);
+  const base = loopSpec(s, 'ramping-vus', endAt, 0, ctx);
+  const run = ctx.run(s);
+  const isActive = (k: number) =>
+    globals[k]! - ctx.vuOffset < Math.floor(stageValue(s.startVUs, s.stages, Date.now() - start));
+  const offAbort = ctx.onAbort(() => vus.forEach((v) => v.stopLoop()));
+  // Each VU loops for the whole scenario, idling while ramped down. A VU interrupted by gracefulRampDown is
+  // re-initialised when the stages need it again.
+  const supervise = async (k: number) => {
+    const spec: LoopSpec = {
+      ...base,
+      ramping: { index: globals[k]! - ctx.vuOffset, start, startVUs: s.startVUs, stages: s.stages },
+    };
     while (!ctx.aborted() && Date.now() < endAt) {
-      const target = Math.floor(stageValue(s.startVUs, s.stages, Date.now() - start));
-      if (g - ctx.vuOffset >= target) {
-        if (!inactiveSince.has(k)) inactiveSince.set(k, Date.now());
-        await sleep(Math.min(50, endAt - Date.now()), ctx);
+      if (vus[k]!.dead) {
+        if (!isActive(k)) {
+          await sleep(Math.min(50, endAt - Date.now()), ctx);
+          continue;
+        }
+        vus[k] = await ctx.newVu(globals[k]!);
+      }
+      await vus[k]!.loop(run, spec);
+    }
+  };
+  const loops = globals.map((_, k) => supervise(k));
+  // gracefulRampDown: a VU ramped down mid-iteration gets this long to finish before it is interrupted.
+  const inactiveSince = new Map<number, number>();
+  const rampDownWatch = setInterval(() => {
+    let active = 0;
+    for (let k = 0; k < globals.length; k++) {
+      if (isActive(k)) {
+        active++;
+        inactiveSince.delete(k);
         continue;
       }
-      inactiveSince.delete(k);
-      let vu = vus[k];
-      if (!vu || vu.dead) {
-        vu = await ctx.newVu(g);
-        vus[k] = vu;
-      }
-      const p = ctx.runIteration(vu, s, localIter++, ctx.segment.globalIndex(n++));
-      running.add(p);
-      await p;
-      running.delete(p);
+      const since = inactiveSince.get(k) ?? Date.now();
+      inactiveSince.set(k, since);
+      if (vus[k]!.busy && Date.now() - since > s.gracefulRampDownMs) void vus[k]!.kill();
     }
-  });
-  // gracefulRampDown: a VU ramped down mid-iteration gets this long to finish before it is interrupted.
-  const rampDownWatch = setInterval(() => {
-    for (const [k, since] of inactiveSince) {
-      const vu = vus[k];
-      if (vu && vu.busy && Date.now() - since > s.gracefulRampDownMs) void vu.kill();
-    }
-    const active = globals.filter(
-      (g) => g - ctx.vuOffset < Math.floor(stageValue(s.startVUs, s.stages, Date.now() - start)),
-    ).length;
     ctx.activeVus(s, active);
   }, 100);
-  const all = Promise.all(loops);
-  await Promise.race([all, sleep(Math.max(0, endAt - Date.now()), ctx)]);
+  await Promise.race([Promise.all(loops), sleep(Math.max(0, endAt - Date.now()), ctx)]);
   clearInterval(rampDownWatch);
-  await gracefulFinish(
-    running,
-    vus.filter((v): v is Vu => v !== null),
-    s.gracefulStopMs,
-    ctx,
-  );
-  await Promise.race([all, sleep(s.gracefulStopMs, ctx)]);
+  await gracefulFinish(loops, vus, s.gracefulStopMs, ctx);
+  offAbort();
   ctx.activeVus(s, 0);
-}
-
-/** Iterations due by t ms after start: the integral of the rate (per ms) over the stages. */
-export function arrivalsBy(s: Scenario, t: number): number {
-  if (s.executor === 'constant-arrival-rate') return Math.min(t, s.durationMs) * (s.rate / s.timeUnitMs);
-  let total = 0;
-  let from = s.startRate;
-  let at = 0;
-  for (const st of s.stages) {
-    const span = Math.min(Math.max(t - at, 0), st.durationMs);
-    if (span > 0) {
-      const rateAtEnd = from + ((st.target - from) * span) / st.durationMs;
-      total += ((from + rateAtEnd) / 2) * span;
-    }
-    at += st.durationMs;
-    from = st.target;
-    if (t <= at) break;
-  }
-  return total / s.timeUnitMs;
 }
 
 export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorContext): Promise<void> {
@@ -219,24 +156,16 @@ export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorCo
     s.executor === 'constant-arrival-rate' ? s.durationMs : s.stages.reduce((a, x) => a + x.durationMs, 0);
   const preGlobals = ctx.segment.ownedIn(ctx.vuOffset, ctx.vuOffset + s.preAllocatedVUs);
   const extraGlobals = ctx.segment.ownedIn(ctx.vuOffset + s.preAllocatedVUs, ctx.vuOffset + s.maxVUs);
-  const free: Vu[] = await Promise.all(preGlobals.map((g) => ctx.newVu(g)));
-  const all: Vu[] = [...free];
+  const run = ctx.run(s);
+  const all: Vu[] = await Promise.all(preGlobals.map((g) => ctx.newVu(g)));
+  const loops = all.map((vu) => vu.serve(run));
   ctx.activeVus(s, all.length);
   let allocating = false;
   let finished = false;
-  const running = new Set<Promise<unknown>>();
   let globalNext = 0;
   let localIter = 0;
   const scenarioStart = Date.now();
   const total = Math.floor(arrivalsBy(s, durationMs) + 1e-9);
-
-  const startOn = (vu: Vu, iterInTest: number) => {
-    const p = ctx.runIteration(vu, s, localIter++, iterInTest).then(() => {
-      running.delete(p);
-      if (!vu.dead) free.push(vu);
-    });
-    running.add(p);
-  };
 
   while (!ctx.aborted()) {
     const elapsed = Date.now() - scenarioStart;
@@ -244,9 +173,9 @@ export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorCo
     let droppedNow = 0;
     for (; globalNext < due; globalNext++) {
       if (!ctx.segment.owns(globalNext)) continue;
-      const vu = free.pop();
-      if (vu) {
-        startOn(vu, globalNext);
+      // The first free VU in pool order takes it: the same few VUs stay hot when the rate allows.
+      if (all.some((vu) => vu.tryStart(localIter, globalNext))) {
+        localIter++;
         continue;
       }
       droppedNow++;
@@ -259,7 +188,7 @@ export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorCo
             allocating = false;
             if (finished) return void v.kill();
             all.push(v);
-            free.push(v);
+            loops.push(v.serve(run));
             ctx.activeVus(s, all.length);
           },
           () => (allocating = false),
@@ -275,7 +204,7 @@ export async function runArrivalRate(s: Scenario, start: number, ctx: ExecutorCo
     await sleep(Math.max(1, Math.ceil(nextAt - elapsed)), ctx);
   }
   finished = true;
-  await gracefulFinish(running, all, s.gracefulStopMs, ctx);
+  await gracefulFinish(loops, all, s.gracefulStopMs, ctx);
   ctx.activeVus(s, 0);
 }
 

@@ -47,22 +47,53 @@ export interface HttpResult {
   endTime: number;
 }
 
-/** What a VU needs to know about the iteration it is asked to run. */
-export interface IterationOrder {
-  t: 'iter';
+/** What a VU needs to know about the scenario whose iterations it runs. */
+export interface ScenarioRun {
   exec: string;
   scenario: string;
   executor: string;
   scenarioStartTime: number;
-  iterationInScenario: number;
-  iterationInInstance: number;
-  iterationInTest: number;
   scenarioTags: Record<string, string>;
   scenarioEnv: Record<string, string>;
 }
 
+/** One iteration as the runtime receives it. */
+export interface IterationOrder extends ScenarioRun {
+  iterationInScenario: number;
+  iterationInInstance: number;
+  iterationInTest: number;
+}
+
+/** A closed-model scenario, looped by the VU itself (no round trip to main per iteration). */
+export interface LoopSpec {
+  kind: 'shared-iterations' | 'per-vu-iterations' | 'constant-vus' | 'ramping-vus';
+  /** ms since epoch: no iteration starts at or after this time. */
+  endAt: number;
+  /** Scenario-wide Int32 counter [next iteration number in this instance] shared by the scenario's VUs. */
+  counter: SharedArrayBuffer;
+  /** shared-iterations: this instance's total; per-vu-iterations: iterations per VU. */
+  iterations: number;
+  segment: string | undefined;
+  segmentSequence: string | undefined;
+  /** ramping-vus: this VU is active while its index in the scenario is below the stages' current VU count. */
+  ramping?: { index: number; start: number; startVUs: number; stages: { durationMs: number; target: number }[] };
+}
+
+/**
+ * A VU's control block, shared with main (Int32 cells). Main starts arrival-rate iterations through it and stops
+ * loops with it: a futex wake-up instead of a message and an event-loop turn per iteration.
+ * CMD: 0 none, 1 run the iteration whose numbers are in the Float64 cells, 2 stop the loop.
+ * STATE: 0 free, 1 busy (running an iteration). STARTED: iterations this VU started in the current loop.
+ */
+export const CTL = { CMD: 0, STATE: 1, STARTED: 2 } as const;
+export const CMD = { NONE: 0, RUN: 1, STOP: 2 } as const;
+/** Float64 cells after the Int32 ones: [iterationInInstance, iterationInTest]. */
+export const CTL_F64_OFFSET = 16;
+export const CTL_BYTES = 32;
+
 export type MainToVu =
-  | IterationOrder
+  | ({ t: 'serve' } & ScenarioRun)
+  | ({ t: 'loop'; loop: LoopSpec } & ScenarioRun)
   | { t: 'setup' }
   | { t: 'teardown'; data: string }
   | { t: 'summary'; data: string }
@@ -77,7 +108,9 @@ export type VuToMain =
       sharedArrays: Record<string, string>;
     }
   | { t: 'initError'; message: string }
-  | { t: 'done'; samples: RawSample[]; error: string | null; aborted: string | null; durationMs: number }
+  | { t: 'iterationError'; error: string; scenario: string; executor: string }
+  | { t: 'aborted'; reason: string }
+  | { t: 'loopDone' }
   | { t: 'lifecycleDone'; result: string | null; error: string | null; aborted: string | null; samples: RawSample[] }
   | { t: 'log'; level: string; text: string }
   | { t: 'samples'; samples: RawSample[] };
@@ -94,6 +127,8 @@ export interface VuWorkerData {
   ioPort: MessagePort;
   ioSignal: SharedArrayBuffer;
   stateBuffer: SharedArrayBuffer;
+  /** This VU's control block (CTL_BYTES). */
+  control: SharedArrayBuffer;
   testStartTime: number;
   sharedArrays: Record<string, string>;
   globalTags: Record<string, string>;

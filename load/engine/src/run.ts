@@ -131,6 +131,10 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
         const lvl = level === 'error' ? 'ERRO' : level === 'warn' ? 'WARN' : 'INFO';
         err(`${lvl}[${stamp()}] ${text}  source=console${vu > 0 ? ` vu=${vu}` : ''}\n`);
       },
+      onIterationError: (error, scenario, executor) =>
+        logError(error, `executor=${executor} scenario=${scenario} source=stacktrace`),
+      onAbort: (reason) => abort(reason, EXIT.scriptAborted),
+      onInterrupted: () => pool.countInterrupted(),
     },
   );
 
@@ -249,40 +253,24 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
         ['vus_max', alive, { ...o.tags }, t],
       ]);
     };
-    let completed = 0;
-    let interrupted = 0;
     const ctxFor = (s: Scenario): ExecutorContext => ({
       segment,
+      segmentText: o.segment,
+      segmentSequence: o.segmentSequence,
       vuOffset: offsets.get(s)!,
       newVu: async (g) => {
         const existing = vuByGlobal.get(g);
         if (existing && !existing.dead) return existing;
         return spawnVu(g);
       },
-      runIteration: async (vu, sc, iterationInInstance, iterationInTest) => {
-        const n = vu.perScenario.get(sc.name) ?? 0;
-        vu.perScenario.set(sc.name, n + 1);
-        const outcome = await vu.iterate({
-          t: 'iter',
-          exec: sc.exec,
-          scenario: sc.name,
-          executor: sc.executor,
-          scenarioStartTime: runStart + sc.startTimeMs,
-          iterationInScenario: n,
-          iterationInInstance,
-          iterationInTest,
-          scenarioTags: sc.tags,
-          scenarioEnv: sc.env,
-        });
-        ingest(outcome.samples);
-        pool.countIteration(outcome.interrupted);
-        if (outcome.interrupted) interrupted++;
-        else completed++;
-        if (outcome.error !== null)
-          logError(outcome.error, `executor=${sc.executor} scenario=${sc.name} source=stacktrace`);
-        if (outcome.aborted !== null) abort(outcome.aborted, EXIT.scriptAborted);
-        return outcome;
-      },
+      run: (sc) => ({
+        exec: sc.exec,
+        scenario: sc.name,
+        executor: sc.executor,
+        scenarioStartTime: runStart + sc.startTimeMs,
+        scenarioTags: sc.tags,
+        scenarioEnv: sc.env,
+      }),
       dropped: (sc, count) => ingest([['dropped_iterations', count, { ...o.tags, scenario: sc.name }, Date.now()]]),
       aborted: () => abortReason !== null,
       onAbort: (cb) => {
@@ -309,7 +297,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
       : setInterval(() => {
           const vus = [...active.values()].reduce((a, b) => a + b, 0);
           err(
-            `running (${formatDuration(Date.now() - runStart)}), ${vus} VUs, ${completed} complete and ${interrupted} interrupted iterations\n`,
+            `running (${formatDuration(Date.now() - runStart)}), ${vus} VUs, ${pool.completed} complete and ${pool.interrupted} interrupted iterations\n`,
           );
         }, 5000);
     emitVus();

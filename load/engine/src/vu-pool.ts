@@ -2,22 +2,19 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EngineCode, ScriptBundle } from './bundle.ts';
 import {
+  CMD,
+  CTL,
+  CTL_BYTES,
+  CTL_F64_OFFSET,
   IO_REPLY_BYTES,
   IO_SIGNAL_BYTES,
-  type IterationOrder,
+  type LoopSpec,
   type MainToVu,
+  type ScenarioRun,
   type VuToMain,
   type VuWorkerData,
 } from './protocol.ts';
 import type { MetricDeclaration, RawSample } from './vu/host-api.ts';
-
-export interface IterationOutcome {
-  samples: RawSample[];
-  error: string | null;
-  aborted: string | null;
-  durationMs: number;
-  interrupted: boolean;
-}
 
 export interface LifecycleOutcome {
   result: string | null;
@@ -36,6 +33,10 @@ export interface ReadyInfo {
 export interface PoolHooks {
   onSamples(samples: RawSample[]): void;
   onLog(vuId: number, level: string, text: string): void;
+  onIterationError(error: string, scenario: string, executor: string): void;
+  onAbort(reason: string): void;
+  /** An iteration was cut short (gracefulStop, ramp-down, abort). */
+  onInterrupted(): void;
 }
 
 export interface PoolSettings {
@@ -48,21 +49,27 @@ export interface PoolSettings {
   insecureSkipTLSVerify: boolean;
 }
 
+/** Extra Node flags for the worker threads, e.g. ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (profiling). */
+const extraArgv = (): string[] => (process.env['ENGINE_WORKER_ARGV'] ?? '').split(' ').filter((a) => a !== '');
+
 export class Vu {
-  busy = false;
   dead = false;
-  /** Iterations this VU ran per scenario (exec.vu.iterationInScenario). */
-  readonly perScenario = new Map<string, number>();
-  private pending: ((o: IterationOutcome) => void) | null = null;
+  private lifecycleBusy = false;
+  private pendingLoop: (() => void) | null = null;
   private pendingLifecycle: ((o: LifecycleOutcome) => void) | null = null;
+  private readonly ctl: Int32Array;
+  private readonly numbers: Float64Array;
 
   constructor(
     readonly id: number,
     readonly idInTest: number,
     private readonly worker: Worker,
-    hooks: PoolHooks,
+    control: SharedArrayBuffer,
+    private readonly hooks: PoolHooks,
     readonly ready: Promise<ReadyInfo>,
   ) {
+    this.ctl = new Int32Array(control, 0, 4);
+    this.numbers = new Float64Array(control, CTL_F64_OFFSET, 2);
     worker.on('message', (msg: VuToMain) => {
       switch (msg.t) {
         case 'samples':
@@ -71,23 +78,22 @@ export class Vu {
         case 'log':
           hooks.onLog(this.id, msg.level, msg.text);
           break;
-        case 'done': {
-          const cb = this.pending;
-          this.pending = null;
-          this.busy = false;
-          cb?.({
-            samples: msg.samples,
-            error: msg.error,
-            aborted: msg.aborted,
-            durationMs: msg.durationMs,
-            interrupted: false,
-          });
+        case 'iterationError':
+          hooks.onIterationError(msg.error, msg.scenario, msg.executor);
+          break;
+        case 'aborted':
+          hooks.onAbort(msg.reason);
+          break;
+        case 'loopDone': {
+          const cb = this.pendingLoop;
+          this.pendingLoop = null;
+          cb?.();
           break;
         }
         case 'lifecycleDone': {
           const cb = this.pendingLifecycle;
           this.pendingLifecycle = null;
-          this.busy = false;
+          this.lifecycleBusy = false;
           cb?.(msg);
           break;
         }
@@ -97,29 +103,66 @@ export class Vu {
     });
     worker.on('exit', () => {
       this.dead = true;
-      const cb = this.pending;
-      this.pending = null;
-      cb?.({ samples: [], error: null, aborted: null, durationMs: 0, interrupted: true });
+      const cb = this.pendingLoop;
+      this.pendingLoop = null;
+      cb?.();
       const lc = this.pendingLifecycle;
       this.pendingLifecycle = null;
       lc?.({ result: null, error: 'the VU was stopped before it finished', aborted: null, samples: [] });
     });
   }
 
+  /** Running an iteration (or setup/teardown/handleSummary) right now. */
+  get busy(): boolean {
+    return !this.dead && (this.lifecycleBusy || Atomics.load(this.ctl, CTL.STATE) === 1);
+  }
+
+  /** Iterations this VU started in its current (or last) loop. */
+  get started(): number {
+    return Atomics.load(this.ctl, CTL.STARTED);
+  }
+
   post(msg: MainToVu): void {
     this.worker.postMessage(msg);
   }
 
-  iterate(order: IterationOrder): Promise<IterationOutcome> {
-    this.busy = true;
-    return new Promise((resolveOutcome) => {
-      this.pending = resolveOutcome;
-      this.worker.postMessage(order);
+  private runLoop(msg: MainToVu): Promise<void> {
+    Atomics.store(this.ctl, CTL.CMD, CMD.NONE);
+    return new Promise((resolveLoop) => {
+      if (this.dead) return resolveLoop();
+      this.pendingLoop = resolveLoop;
+      this.worker.postMessage(msg);
     });
   }
 
+  /** Arrival-rate: the VU waits for iterations started with tryStart(); resolves when the loop has ended. */
+  serve(run: ScenarioRun): Promise<void> {
+    return this.runLoop({ t: 'serve', ...run });
+  }
+
+  /** Closed model: the VU loops by itself as spec says; resolves when the loop has ended (or the VU died). */
+  loop(run: ScenarioRun, spec: LoopSpec): Promise<void> {
+    return this.runLoop({ t: 'loop', loop: spec, ...run });
+  }
+
+  /** Starts an iteration on a serving VU if it is free (one futex wake-up); false when it is busy. */
+  tryStart(iterationInInstance: number, iterationInTest: number): boolean {
+    if (this.dead || Atomics.compareExchange(this.ctl, CTL.STATE, 0, 1) !== 0) return false;
+    this.numbers[0] = iterationInInstance;
+    this.numbers[1] = iterationInTest;
+    Atomics.or(this.ctl, CTL.CMD, CMD.RUN);
+    Atomics.notify(this.ctl, CTL.CMD);
+    return true;
+  }
+
+  /** Ends the loop after the running iteration (if any). */
+  stopLoop(): void {
+    Atomics.or(this.ctl, CTL.CMD, CMD.STOP);
+    Atomics.notify(this.ctl, CTL.CMD);
+  }
+
   lifecycle(msg: MainToVu): Promise<LifecycleOutcome> {
-    this.busy = true;
+    this.lifecycleBusy = true;
     return new Promise((resolveOutcome) => {
       this.pendingLifecycle = resolveOutcome;
       this.worker.postMessage(msg);
@@ -129,6 +172,7 @@ export class Vu {
   /** Hard stop (an iteration past gracefulStop, or an abort). */
   async kill(): Promise<void> {
     if (this.dead) return;
+    if (Atomics.load(this.ctl, CTL.STATE) === 1) this.hooks.onInterrupted();
     this.dead = true;
     await this.worker.terminate();
   }
@@ -147,7 +191,7 @@ export class VuPool {
   ) {
     this.io = new Worker(settings.code.ioThread, {
       eval: true,
-      execArgv: [],
+      execArgv: extraArgv(),
       workerData: { insecureSkipTLSVerify: settings.insecureSkipTLSVerify },
     });
     this.io.unref();
@@ -157,6 +201,7 @@ export class VuPool {
   spawn(id: number, idInTest: number): Vu {
     const channel = new MessageChannel();
     const signal = new SharedArrayBuffer(IO_SIGNAL_BYTES + IO_REPLY_BYTES);
+    const control = new SharedArrayBuffer(CTL_BYTES);
     this.io.postMessage({ t: 'attach', port: channel.port2, signal }, [channel.port2]);
     const data: VuWorkerData = {
       vuId: id,
@@ -169,6 +214,7 @@ export class VuPool {
       ioPort: channel.port1,
       ioSignal: signal,
       stateBuffer: this.stateBuffer,
+      control,
       testStartTime: this.settings.testStartTime,
       sharedArrays: this.sharedArrays,
       globalTags: this.settings.globalTags,
@@ -177,7 +223,7 @@ export class VuPool {
     };
     const worker = new Worker(this.settings.code.vuThread, {
       eval: true,
-      execArgv: [],
+      execArgv: extraArgv(),
       workerData: data,
       transferList: [channel.port1],
       stdout: false,
@@ -192,7 +238,7 @@ export class VuPool {
     });
     worker.once('error', (e: Error) => settle.fail(e));
     worker.once('exit', (code) => settle.fail(new Error(`VU ${id} exited during init (code ${code})`)));
-    const vu = new Vu(id, idInTest, worker, this.hooks, ready);
+    const vu = new Vu(id, idInTest, worker, control, this.hooks, ready);
     this.all.push(vu);
     Atomics.store(this.state, 1, this.all.filter((v) => !v.dead).length);
     return vu;
@@ -207,8 +253,16 @@ export class VuPool {
     Atomics.store(this.state, 0, n);
   }
 
-  countIteration(interrupted: boolean): void {
-    Atomics.add(this.state, interrupted ? 3 : 2, 1);
+  countInterrupted(): void {
+    Atomics.add(this.state, 3, 1);
+  }
+
+  get completed(): number {
+    return Atomics.load(this.state, 2);
+  }
+
+  get interrupted(): number {
+    return Atomics.load(this.state, 3);
   }
 
   async shutdown(): Promise<void> {

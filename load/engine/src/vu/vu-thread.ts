@@ -6,9 +6,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import vm from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { IO_REPLY_BYTES, IO_SIGNAL_BYTES, type MainToVu, type VuToMain, type VuWorkerData } from '../protocol.ts';
+import {
+  IO_REPLY_BYTES,
+  IO_SIGNAL_BYTES,
+  type IterationOrder,
+  type MainToVu,
+  type VuToMain,
+  type VuWorkerData,
+} from '../protocol.ts';
 import { mapStack } from '../stack.ts';
 import type { HostApi, MetricDeclaration, RawSample } from './host-api.ts';
+import { createLoops, type IterationResult } from './iteration-loop.ts';
 
 const wd = workerData as VuWorkerData;
 const port = parentPort!;
@@ -136,10 +144,7 @@ type Runtime = {
   exportNames(): string[];
   optionsJson(): string;
   setSetupData(json: string): void;
-  iterate(
-    order: MainToVu & { t: 'iter' },
-    done: (o: { samples: RawSample[]; error: string | null; aborted: string | null; durationMs: number }) => void,
-  ): void;
+  iterate(order: IterationOrder, done: (o: IterationResult) => void): void;
   lifecycle(
     name: string,
     argJson: string,
@@ -191,19 +196,26 @@ try {
   post({ t: 'initError', message: describe(e) });
 }
 
+const loops = createLoops(wd.control, state, {
+  iterate(order, done) {
+    runtime.iterate(order, (o) => {
+      if (abortReason !== null && o.aborted === null) o.aborted = abortReason;
+      done({ samples: o.samples, error: o.error === null ? null : describe(o.error), aborted: o.aborted });
+    });
+  },
+  samples: (samples) => post({ t: 'samples', samples }),
+  iterationError: (error, run) => post({ t: 'iterationError', error, scenario: run.scenario, executor: run.executor }),
+  aborted: (reason) => post({ t: 'aborted', reason }),
+  loopDone: () => post({ t: 'loopDone' }),
+});
+
 port.on('message', (msg: MainToVu) => {
   switch (msg.t) {
-    case 'iter':
-      runtime.iterate(msg, (o) => {
-        if (abortReason !== null && o.aborted === null) o.aborted = abortReason;
-        post({
-          t: 'done',
-          samples: o.samples,
-          error: o.error === null ? null : describe(o.error),
-          aborted: o.aborted,
-          durationMs: o.durationMs,
-        });
-      });
+    case 'serve':
+      loops.serve(msg);
+      break;
+    case 'loop':
+      loops.loop(msg, msg.loop);
       break;
     case 'setData':
       runtime.setSetupData(msg.data);

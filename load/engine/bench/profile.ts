@@ -1,0 +1,42 @@
+// One engine run against the bench endpoint, for profiling and quick looks (prints one line of figures):
+//   node --import ./cli/ts-register.js load/engine/bench/profile.ts            (closed.ts, 16 VUs, 5 s)
+//   SCRIPT=arrival.ts RATE=2000 VUS=100 SECS=5 node --import ./cli/ts-register.js load/engine/bench/profile.ts
+// Per-thread CPU profiles: add ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (one .cpuprofile per thread);
+// per-thread CPU time: read /proc/<pid>/task/*/stat while it runs (wall-clock profiles overstate on a busy machine).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
+import { runTest } from '../src/run.ts';
+
+const serverCode = transformSync(readFileSync(new URL('./target-server.ts', import.meta.url), 'utf8'), {
+  loader: 'ts',
+  format: 'cjs',
+}).code;
+const server = spawn(process.execPath, ['-e', serverCode]);
+try {
+  const port = await new Promise<string>((r) => server.stdout.once('data', (d: Buffer) => r(d.toString().trim())));
+  const env = (k: string, d: string) => process.env[k] ?? d;
+  const started = Date.now();
+  const r = await runTest({
+    script: new URL(`./scripts/${env('SCRIPT', 'closed.ts')}`, import.meta.url).pathname,
+    env: {
+      BASE: `http://127.0.0.1:${port}`,
+      VUS: env('VUS', '16'),
+      SECONDS: env('SECS', '5'),
+      RATE: env('RATE', '2000'),
+    },
+    cli: {},
+    quiet: true,
+    tags: {},
+    stdout: () => undefined,
+  });
+  const m = r.summary?.metrics ?? {};
+  const val = (metric: string, stat: string) => m[metric]?.values[stat] ?? 0;
+  process.stdout.write(
+    `http_reqs ${val('http_reqs', 'count')} (${val('http_reqs', 'rate').toFixed(0)}/s), iterations ${val('iterations', 'count')}, ` +
+      `dropped ${val('dropped_iterations', 'count')}, p50 ${val('http_req_duration', 'med').toFixed(3)} ms, ` +
+      `wall ${Date.now() - started} ms\n`,
+  );
+} finally {
+  server.kill();
+}
