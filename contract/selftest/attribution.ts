@@ -9,11 +9,25 @@ export interface FailedTest {
   readonly message: string;
 }
 
+interface JsonAnnotation {
+  type: string;
+  description?: string;
+}
 interface JsonSpec {
   title: string;
-  tests: { results: { status: string; errors?: { message?: string }[]; error?: { message?: string } }[] }[];
+  tests: {
+    projectName?: string;
+    annotations?: JsonAnnotation[];
+    results: {
+      status: string;
+      duration?: number;
+      annotations?: JsonAnnotation[];
+      errors?: { message?: string }[];
+      error?: { message?: string };
+    }[];
+  }[];
 }
-interface JsonSuite {
+export interface JsonSuite {
   title: string;
   specs?: JsonSpec[];
   suites?: JsonSuite[];
@@ -33,21 +47,28 @@ export function clauseTags(text: string): string[] {
   );
 }
 
-export function failedTests(report: JsonReport): FailedTest[] {
+/** The clauses a failure speaks for: the tags in its messages, else (none there) the tags in its title. */
+export function failureClauses(messages: readonly string[], title: string): string[] {
+  const fromMessages = clauseTags(messages.join('\n'));
+  return fromMessages.length > 0 ? fromMessages : clauseTags(title);
+}
+
+/** Failed tests of the report (of one Playwright project when `project` is given). */
+export function failedTests(report: JsonReport, project?: string): FailedTest[] {
   const out: FailedTest[] = [];
   const visit = (suite: JsonSuite): void => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests) {
+        if (project !== undefined && t.projectName !== project) continue;
         for (const r of t.results) {
           if (r.status === 'passed' || r.status === 'skipped') continue;
           const messages = [...(r.errors ?? []), ...(r.error ? [r.error] : [])].map((e) =>
             (e.message ?? '').replace(ansi, ''),
           );
           const message = [...new Set(messages)].join('\n');
-          const fromMessages = clauseTags(message);
           out.push({
             title: spec.title,
-            clauses: fromMessages.length > 0 ? fromMessages : clauseTags(spec.title),
+            clauses: failureClauses([message], spec.title),
             message: message.split('\n')[0] ?? '',
           });
         }

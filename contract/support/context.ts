@@ -21,12 +21,36 @@ export interface SuiteContext {
   readonly login: { readonly method: string; readonly path: string };
 }
 
+/**
+ * A Playwright project may carry its own target in `metadata[projectTargetKey]` (the self-test runs one project per
+ * defect against one multiplexing reference); otherwise the target comes from the environment the global setup set.
+ */
+export const projectTargetKey = 'contractTarget';
+export interface ProjectTarget {
+  readonly baseUrl: string;
+  readonly faultBaseUrl: string | undefined;
+  readonly managed: boolean;
+}
+
+export function projectTarget(metadata: Readonly<Record<string, unknown>> | undefined): ProjectTarget | undefined {
+  const value = metadata?.[projectTargetKey] as Partial<ProjectTarget> | undefined;
+  if (value === undefined) return undefined;
+  if (typeof value.baseUrl !== 'string') throw new Error(`project metadata ${projectTargetKey}.baseUrl must be a URL`);
+  return { baseUrl: value.baseUrl, faultBaseUrl: value.faultBaseUrl, managed: value.managed === true };
+}
+
 let cached: SuiteContext | undefined;
 
-export function suiteContext(): SuiteContext {
-  if (cached !== undefined) return cached;
+/** Built once per worker (a worker serves one project, so one target). */
+export function suiteContext(target?: ProjectTarget): SuiteContext {
+  if (cached !== undefined) {
+    if (target !== undefined && target.baseUrl !== cached.baseUrl) {
+      throw new Error(`this worker already tests ${cached.baseUrl}, not ${target.baseUrl}`);
+    }
+    return cached;
+  }
   const config = loadConfig();
-  const baseUrl = process.env[targetEnv.baseUrl] ?? config.authBaseUrl;
+  const baseUrl = target?.baseUrl ?? process.env[targetEnv.baseUrl] ?? config.authBaseUrl;
   if (baseUrl === undefined) {
     throw new Error(
       `${targetEnv.baseUrl} is not set: run the suite with npm run contract (its global setup starts the target)`,
@@ -40,8 +64,9 @@ export function suiteContext(): SuiteContext {
     spec,
     validator,
     baseUrl,
-    faultBaseUrl: process.env[targetEnv.faultBaseUrl] || config.authFaultBaseUrl,
-    managed: process.env[targetEnv.managed] === 'true',
+    faultBaseUrl:
+      target !== undefined ? target.faultBaseUrl : process.env[targetEnv.faultBaseUrl] || config.authFaultBaseUrl,
+    managed: target !== undefined ? target.managed : process.env[targetEnv.managed] === 'true',
     secrets,
     login: validator.operation(loginOperationId),
   };
