@@ -1,16 +1,24 @@
-// `npm run selftest`: the suite proves its power on the reference's defect catalog. For the healthy reference and for
-// every defect, one `npm run contract` run (the reference started with REFERENCE_DEFECT=<name>, reports in their own
-// directory); a defect is killed when a test fails with one of the clauses the defect declares. Any survivor, any
-// failure on the healthy reference, or any run that errored fails the self-test.
+// `npm run selftest`: the suite proves its power on the reference's defect catalog. One multiplexing reference
+// (reference/multiplex.ts) serves the healthy service and every defect side by side under its own base-URL prefix,
+// and ONE Playwright run of the contract specs has one project per target (contract/selftest/playwright.config.ts).
+// A defect is killed when a test fails with one of the clauses the defect declares (its project then skips the rest);
+// the healthy project must pass every test and the coverage gate. Any survivor, any failure on the healthy
+// reference, or any target whose tests did not run fails the self-test.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, repoRoot } from '../../config/index.ts';
 import { UserError, runMain } from '../../cli/main.ts';
 import { DEFECTS } from '../../reference/defects.ts';
+import { faultBaseUrl, HEALTHY, startMultiplexReference, targetBaseUrl } from '../../reference/multiplex.ts';
+import { evaluateCoverage } from '../support/contract-reporter.ts';
+import { targetEnv } from '../support/target-env.ts';
+import { loadSpec } from '../validator/spec.ts';
+import { ResponseValidator } from '../validator/validator.ts';
 import { failedTests } from './attribution.ts';
-import type { FailedTest, JsonReport } from './attribution.ts';
+import type { FailedTest, JsonReport, JsonSuite } from './attribution.ts';
+import { selftestEnv } from './env.ts';
 import { renderHtml, renderMarkdown } from './render.ts';
 
 export interface RunOutcome {
@@ -21,7 +29,9 @@ export interface RunOutcome {
   readonly verdict: 'killed' | 'survived' | 'passed' | 'false-positive' | 'error';
   readonly killedBy: readonly FailedTest[];
   readonly otherFailures: readonly FailedTest[];
+  /** Exit code of the one Playwright run (shared by every target). */
   readonly exitCode: number | string;
+  /** Test time of this target's project (sum of its test durations). */
   readonly seconds: number;
   readonly note: string;
 }
@@ -33,9 +43,9 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  let jobs = 3;
+  let jobs = 2;
   let only: string[] | undefined;
-  let timeoutMs = 240_000;
+  let timeoutMs = 900_000;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]?.includes('=')
       ? (argv[i]?.split('=', 2) as [string, string])
@@ -53,14 +63,15 @@ function parseArgs(argv: readonly string[]): Options {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const unknown = only.filter((n) => n !== 'healthy' && !DEFECTS.some((d) => d.name === n));
+      const unknown = only.filter((n) => n !== HEALTHY && !DEFECTS.some((d) => d.name === n));
       if (unknown.length > 0)
         throw new UserError(
           `--only: unknown defect(s) ${unknown.join(', ')} (see npm run reference -- --list-defects)`,
         );
     } else if (flag === '--timeout-s') {
       timeoutMs = Number(value()) * 1000;
-      if (!(timeoutMs >= 10_000 && timeoutMs <= 900_000)) throw new UserError('--timeout-s must be between 10 and 900');
+      if (!(timeoutMs >= 10_000 && timeoutMs <= 1_800_000))
+        throw new UserError('--timeout-s must be between 10 and 1800');
     } else {
       throw new UserError(`unknown flag ${flag}: use --jobs N, --only name[,name], --timeout-s S`);
     }
@@ -70,117 +81,142 @@ function parseArgs(argv: readonly string[]): Options {
 
 const playwrightCli = join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
 
-/**
- * One contract run against the reference with `defect` (undefined = healthy), reports under `dir`. `bail` stops at
- * the first failing test (`--max-failures=1`), as mutation tools do once a mutant is killed.
- */
-function runContract(
-  defect: string | undefined,
-  dir: string,
+/** The one Playwright run over every target's project; its console output goes to ours and to run.log. */
+function runPlaywright(
+  env: NodeJS.ProcessEnv,
+  runDir: string,
   timeoutMs: number,
-  bail: boolean,
-): Promise<{ exitCode: number | string; report: JsonReport | undefined; log: string }> {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, REPORTS_DIR: dir, FORCE_COLOR: '0' };
-  delete env.AUTH_BASE_URL;
-  delete env.AUTH_FAULT_BASE_URL;
-  if (defect === undefined) delete env.REFERENCE_DEFECT;
-  else env.REFERENCE_DEFECT = defect;
+): Promise<{ exitCode: number | string; lastLine: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        playwrightCli,
-        'test',
-        '-c',
-        'contract/playwright.config.ts',
-        '--workers=1',
-        ...(bail ? ['--max-failures=1'] : []),
-      ],
-      {
-        cwd: repoRoot,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      },
-    );
-    let log = '';
-    child.stdout.on('data', (c: Buffer) => (log += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+    const child = spawn(process.execPath, [playwrightCli, 'test', '-c', 'contract/selftest/playwright.config.ts'], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const log = createWriteStream(join(runDir, 'run.log'));
+    let lastLine = '';
+    const relay = (chunk: Buffer): void => {
+      log.write(chunk);
+      const text = chunk.toString();
+      process.stdout.write(text);
+      lastLine = text.trim().split('\n').filter(Boolean).at(-1) ?? lastLine;
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
     const timer = setTimeout(() => {
-      log += `\nselftest: run exceeded ${timeoutMs / 1000} s, stopped`;
+      log.write(`\nselftest: run exceeded ${timeoutMs / 1000} s, stopped\n`);
+      lastLine = `run exceeded ${timeoutMs / 1000} s, stopped`;
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      writeFileSync(join(dir, 'run.log'), log);
-      const file = join(dir, 'contract', 'results.json');
-      const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as JsonReport) : undefined;
-      resolve({ exitCode: code ?? signal ?? 'unknown', report, log });
+      log.end(() => resolve({ exitCode: code ?? signal ?? 'unknown', lastLine }));
     });
   });
 }
 
-async function evaluate(
-  defect: (typeof DEFECTS)[number] | undefined,
-  outDir: string,
-  timeoutMs: number,
-): Promise<RunOutcome> {
-  const name = defect?.name ?? 'healthy';
-  const started = performance.now();
-  const dir = join(outDir, 'runs', name);
-  // A defect is first run until its first failure; only if that failure speaks for another clause is the whole
-  // suite run, to look for one that speaks for a declared clause. The healthy reference always gets the whole suite.
-  let run = await runContract(defect?.name, dir, timeoutMs, defect !== undefined);
-  if (defect !== undefined && run.report !== undefined) {
-    const first = failedTests(run.report);
-    if (!first.some((f) => f.clauses.some((c) => (defect.clauses as readonly string[]).includes(c)))) {
-      run = await runContract(defect.name, dir, timeoutMs, false);
+interface ProjectResults {
+  /** Last result status of each of the project's tests ('not run' when it has none). */
+  readonly statuses: readonly string[];
+  readonly seconds: number;
+  readonly coverage: Map<string, number>;
+}
+
+/** Per project: test statuses, test time, and the documented responses its tests validated. */
+function byProject(report: JsonReport): Map<string, ProjectResults> {
+  const out = new Map<string, { statuses: string[]; ms: number; coverage: Map<string, number> }>();
+  const visit = (suite: JsonSuite): void => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        const project = t.projectName ?? '';
+        const entry = out.get(project) ?? { statuses: [], ms: 0, coverage: new Map<string, number>() };
+        out.set(project, entry);
+        const last = t.results.at(-1);
+        entry.statuses.push(last?.status ?? 'not run');
+        for (const r of t.results) entry.ms += r.duration ?? 0;
+        const annotations = [...(t.annotations ?? []), ...t.results.flatMap((r) => r.annotations ?? [])];
+        const keys = new Set(
+          annotations
+            .filter((a) => a.type === 'contract-coverage' && a.description !== undefined)
+            .map((a) => {
+              const c = JSON.parse(a.description!) as { operationId: string; status: string; mediaType: string };
+              return `${c.operationId} ${c.status} ${c.mediaType}`;
+            }),
+        );
+        for (const key of keys) entry.coverage.set(key, (entry.coverage.get(key) ?? 0) + 1);
+      }
     }
-  }
-  const { exitCode, report, log } = run;
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
-  const failures = report === undefined ? [] : failedTests(report);
+    for (const child of suite.suites ?? []) visit(child);
+  };
+  for (const suite of report.suites ?? []) visit(suite);
+  return new Map(
+    [...out].map(([k, v]) => [k, { statuses: v.statuses, seconds: Math.round(v.ms / 100) / 10, coverage: v.coverage }]),
+  );
+}
+
+function judge(
+  defect: (typeof DEFECTS)[number] | undefined,
+  report: JsonReport | undefined,
+  exitCode: number | string,
+  lastLine: string,
+): RunOutcome {
+  const name = defect?.name ?? HEALTHY;
+  const project = report === undefined ? undefined : byProject(report).get(name);
   const base = {
     name,
     clauses: defect?.clauses ?? [],
     description: defect?.description ?? 'the reference as built',
     exitCode,
-    seconds,
+    seconds: project?.seconds ?? 0,
   };
-  const lastLine = log.trim().split('\n').filter(Boolean).at(-1) ?? '';
-  if (report === undefined) {
-    return {
-      ...base,
-      verdict: 'error',
-      killedBy: [],
-      otherFailures: [],
-      note: `no results.json (exit ${exitCode}): ${lastLine}`,
-    };
+  if (report === undefined || project === undefined) {
+    const why = report === undefined ? `no results.json (exit ${exitCode})` : 'no test of this target in the run';
+    return { ...base, verdict: 'error', killedBy: [], otherFailures: [], note: `${why}: ${lastLine}` };
   }
+  const failures = failedTests(report, name);
+  const notRun = project.statuses.filter((s) => s === 'not run' || s === 'interrupted').length;
   if (defect === undefined) {
-    const ok = exitCode === 0 && failures.length === 0;
-    return {
-      ...base,
-      verdict: ok ? 'passed' : 'false-positive',
-      killedBy: [],
-      otherFailures: failures,
-      note: ok ? '' : (failures[0]?.message ?? lastLine),
-    };
+    const skipped = project.statuses.filter((s) => s === 'skipped').length;
+    const spec = loadSpec(undefined, { checkedSha256: process.env[targetEnv.specChecked] });
+    const gate = evaluateCoverage(
+      new ResponseValidator(spec).documentedResponses(),
+      project.coverage,
+      loadConfig().contractWaivers,
+      true,
+    ).gate;
+    if (failures.length > 0) {
+      return {
+        ...base,
+        verdict: 'false-positive',
+        killedBy: [],
+        otherFailures: failures,
+        note: failures[0]?.message ?? '',
+      };
+    }
+    if (notRun > 0 || skipped > 0) {
+      const note = `${notRun} test(s) did not run and ${skipped} were skipped: ${lastLine}`;
+      return { ...base, verdict: 'error', killedBy: [], otherFailures: [], note };
+    }
+    if (!gate.passed) {
+      const note = `coverage gate failed: ${gate.note}`;
+      return { ...base, verdict: 'false-positive', killedBy: [], otherFailures: [], note };
+    }
+    return { ...base, verdict: 'passed', killedBy: [], otherFailures: [], note: '' };
   }
   const declared = new Set<string>(defect.clauses);
   const killedBy = failures.filter((f) => f.clauses.some((c) => declared.has(c)));
   const otherFailures = failures.filter((f) => !killedBy.includes(f));
-  if (killedBy.length > 0 && exitCode !== 0) return { ...base, verdict: 'killed', killedBy, otherFailures, note: '' };
-  if (failures.length === 0 && exitCode !== 0) {
-    return {
-      ...base,
-      verdict: 'error',
-      killedBy,
-      otherFailures,
-      note: `run failed without a failing test: ${lastLine}`,
-    };
+  if (killedBy.length > 0) return { ...base, verdict: 'killed', killedBy, otherFailures, note: '' };
+  if (notRun > 0) {
+    const healthyFailed =
+      byProject(report)
+        .get(HEALTHY)
+        ?.statuses.some((st) => st !== 'passed') === true;
+    const note = healthyFailed
+      ? `${notRun} test(s) did not run: the healthy reference failed first`
+      : `${notRun} test(s) did not run: ${lastLine}`;
+    return { ...base, verdict: 'error', killedBy, otherFailures, note };
   }
   const seen = [...new Set(failures.flatMap((f) => f.clauses))].join(', ');
   return {
@@ -190,26 +226,6 @@ async function evaluate(
     otherFailures,
     note: failures.length > 0 ? `failed only on other clauses: ${seen}` : 'every test passed',
   };
-}
-
-async function pool<T, R>(
-  items: readonly T[],
-  jobs: number,
-  work: (item: T) => Promise<R>,
-  onDone: (r: R) => void,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      const r = await work(items[index] as T);
-      results[index] = r;
-      onDone(r);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
-  return results;
 }
 
 function writeAtomically(path: string, text: string): void {
@@ -226,29 +242,73 @@ runMain('selftest', async () => {
       'the self-test breaks the managed reference on purpose: unset AUTH_BASE_URL (and TARGET_ENV) to run it',
     );
   }
+  let specSha256: string;
+  try {
+    specSha256 = loadSpec().sha256;
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0] ?? String(error));
+  }
   // A partial run (--only) never overwrites the full mutation table that reports link to.
   const outDir = join(config.reportsDir, 'selftest', ...(options.only === undefined ? [] : ['partial']));
-  mkdirSync(outDir, { recursive: true });
+  const runDir = join(outDir, 'run');
+  const killedDir = join(runDir, 'killed');
+  rmSync(runDir, { recursive: true, force: true });
+  rmSync(join(outDir, 'runs'), { recursive: true, force: true }); // the one-run-per-defect layout of earlier versions
+  mkdirSync(killedDir, { recursive: true });
   const defects = DEFECTS.filter((d) => options.only === undefined || options.only.includes(d.name));
-  const runHealthy = options.only === undefined || options.only.includes('healthy');
+  const runHealthy = options.only === undefined || options.only.includes(HEALTHY);
   const items: ((typeof DEFECTS)[number] | undefined)[] = [...(runHealthy ? [undefined] : []), ...defects];
   console.log(
-    `selftest: ${defects.length} defects${runHealthy ? ' + the healthy reference' : ''}, ${options.jobs} at a time`,
+    `selftest: ${defects.length} defects${runHealthy ? ' + the healthy reference' : ''}, one Playwright run, ${options.jobs} targets at a time`,
   );
   const started = performance.now();
-  const outcomes = await pool(
-    items,
-    options.jobs,
-    (d) => evaluate(d, outDir, options.timeoutMs),
-    (o) => {
-      const by = o.killedBy[0]
-        ? ` by ${o.killedBy[0].title} (failed on ${o.killedBy[0].clauses.join(', ')})`
-        : o.note
-          ? ` — ${o.note}`
-          : '';
-      console.log(`  ${o.verdict.padEnd(14)} ${o.name} [${o.clauses.join(', ')}] (${o.seconds} s)${by}`);
-    },
-  );
+
+  const referenceLog = createWriteStream(join(runDir, 'reference.log'));
+  let reference;
+  try {
+    // As the contract's own global setup: OWASP hashing, one load account (the contract uses the main account).
+    reference = await startMultiplexReference({ loadAccounts: 1, onLog: (line) => referenceLog.write(`${line}\n`) });
+  } catch (error) {
+    referenceLog.end();
+    throw new UserError(`cannot start the multiplexing reference: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const startSeconds = Math.round((performance.now() - started) / 100) / 10;
+  console.log(`selftest: multiplexing reference at ${reference.origin} (started in ${startSeconds} s)`);
+  const resultsFile = join(runDir, 'contract', 'results.json');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FORCE_COLOR: '0',
+    REPORTS_DIR: runDir,
+    [selftestEnv.origin]: reference.origin,
+    [selftestEnv.targets]: items.map((d) => d?.name ?? HEALTHY).join(','),
+    [selftestEnv.killedDir]: killedDir,
+    [selftestEnv.workers]: String(options.jobs),
+    [selftestEnv.resultsFile]: resultsFile,
+    // The reachability setup checks the healthy target and its dead-upstream twin.
+    [targetEnv.baseUrl]: targetBaseUrl(reference.origin, HEALTHY),
+    [targetEnv.faultBaseUrl]: faultBaseUrl(reference.origin, HEALTHY),
+    [targetEnv.managed]: 'true',
+    [targetEnv.specChecked]: specSha256,
+  };
+  for (const name of ['AUTH_BASE_URL', 'AUTH_FAULT_BASE_URL', 'REFERENCE_DEFECT']) delete env[name];
+  process.env[targetEnv.specChecked] = specSha256;
+  let run;
+  try {
+    run = await runPlaywright(env, runDir, options.timeoutMs);
+  } finally {
+    await reference.stop();
+    referenceLog.end();
+  }
+  const report = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as JsonReport) : undefined;
+  const outcomes = items.map((d) => judge(d, report, run.exitCode, run.lastLine));
+  for (const o of outcomes) {
+    const by = o.killedBy[0]
+      ? ` by ${o.killedBy[0].title} (failed on ${o.killedBy[0].clauses.join(', ')})`
+      : o.note
+        ? ` — ${o.note}`
+        : '';
+    console.log(`  ${o.verdict.padEnd(14)} ${o.name} [${o.clauses.join(', ')}] (${o.seconds} s)${by}`);
+  }
   const wallSeconds = Math.round((performance.now() - started) / 100) / 10;
   const mutants = outcomes.filter((o) => o.clauses.length > 0);
   const killed = mutants.filter((o) => o.verdict === 'killed').length;
