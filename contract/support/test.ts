@@ -102,7 +102,9 @@ async function viaFixture(
   const response = await request.fetch(sending.url, {
     method: sending.method,
     headers,
-    ...(sending.body === undefined ? {} : { data: sending.body }),
+    // As bytes: given a string under a JSON Content-Type, Playwright re-encodes any text that is not valid JSON as a
+    // JSON string, so malformed JSON would never reach the target.
+    ...(sending.body === undefined ? {} : { data: Buffer.from(sending.body, 'utf8') }),
     failOnStatusCode: false,
     maxRedirects: 0,
     timeout: 10_000,
