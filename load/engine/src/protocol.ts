@@ -2,10 +2,22 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricDeclaration, RawSample } from './vu/host-api.ts';
 
-/** The shared cell a VU blocks on while the I/O thread works: [state, reply length], then the reply bytes (JSON).
- * Replies that fit travel through shared memory; larger ones through the VU's MessagePort (length -1). */
-export const IO_SIGNAL_BYTES = 8;
+/**
+ * A VU's I/O cell, shared with the I/O thread: Int32 [reply ready, reply length, request waiting, request length], then
+ * the reply bytes and the request bytes (JSON). A request is announced by ringing the I/O thread's doorbell instead of
+ * a message, and the VU blocks on `reply ready`. Payloads that do not fit travel through the VU's MessagePort.
+ */
+export const IO = { REPLY: 0, REPLY_LEN: 1, REQUEST: 2, REQUEST_LEN: 3 } as const;
+export const IO_SIGNAL_BYTES = 16;
 export const IO_REPLY_BYTES = 64 * 1024;
+export const IO_REQUEST_BYTES = 64 * 1024;
+export const IO_CELL_BYTES = IO_SIGNAL_BYTES + IO_REPLY_BYTES + IO_REQUEST_BYTES;
+/**
+ * The I/O thread's doorbell, one for all VUs: Int32 [rings, asleep]. A VU adds a ring and wakes the thread only when it
+ * is asleep, so while the I/O thread is busy new requests cost it no wake-up at all (it scans the cells again).
+ */
+export const BELL = { RINGS: 0, ASLEEP: 1 } as const;
+export const BELL_BYTES = 8;
 
 export interface HttpRequestSpec {
   method: string;
@@ -126,6 +138,7 @@ export interface VuWorkerData {
   env: Record<string, string>;
   ioPort: MessagePort;
   ioSignal: SharedArrayBuffer;
+  ioDoorbell: SharedArrayBuffer;
   stateBuffer: SharedArrayBuffer;
   /** This VU's control block (CTL_BYTES). */
   control: SharedArrayBuffer;

@@ -6,8 +6,8 @@ import {
   CTL,
   CTL_BYTES,
   CTL_F64_OFFSET,
-  IO_REPLY_BYTES,
-  IO_SIGNAL_BYTES,
+  BELL_BYTES,
+  IO_CELL_BYTES,
   type LoopSpec,
   type MainToVu,
   type ScenarioRun,
@@ -182,6 +182,7 @@ export class VuPool {
   readonly io: Worker;
   readonly stateBuffer = new SharedArrayBuffer(16);
   readonly state = new Int32Array(this.stateBuffer);
+  private readonly doorbell = new SharedArrayBuffer(BELL_BYTES);
   readonly all: Vu[] = [];
   sharedArrays: Record<string, string> = {};
 
@@ -192,7 +193,7 @@ export class VuPool {
     this.io = new Worker(settings.code.ioThread, {
       eval: true,
       execArgv: extraArgv(),
-      workerData: { insecureSkipTLSVerify: settings.insecureSkipTLSVerify },
+      workerData: { insecureSkipTLSVerify: settings.insecureSkipTLSVerify, doorbell: this.doorbell },
     });
     this.io.unref();
   }
@@ -200,7 +201,7 @@ export class VuPool {
   /** Starts a VU worker; `ready` settles when its init context has run. */
   spawn(id: number, idInTest: number): Vu {
     const channel = new MessageChannel();
-    const signal = new SharedArrayBuffer(IO_SIGNAL_BYTES + IO_REPLY_BYTES);
+    const signal = new SharedArrayBuffer(IO_CELL_BYTES);
     const control = new SharedArrayBuffer(CTL_BYTES);
     this.io.postMessage({ t: 'attach', port: channel.port2, signal }, [channel.port2]);
     const data: VuWorkerData = {
@@ -213,6 +214,7 @@ export class VuPool {
       env: this.settings.env,
       ioPort: channel.port1,
       ioSignal: signal,
+      ioDoorbell: this.doorbell,
       stateBuffer: this.stateBuffer,
       control,
       testStartTime: this.settings.testStartTime,
