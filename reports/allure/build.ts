@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, runCli, writeFileAtomic } from '../lib/files.ts';
+import { InputError, writeFileAtomic } from '../lib/files.ts';
+import { runMain } from '../../cli/main.ts';
 import { latestLoadRun, outputPaths, repoRoot, type OutputPaths } from '../lib/paths.ts';
 import { analyzeRun } from '../load-report/analyze.ts';
 import { writeLoadAllureResults } from './load-results.ts';
@@ -127,4 +128,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('report:allure', main);

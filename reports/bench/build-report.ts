@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, runCli } from '../lib/files.ts';
+import { InputError } from '../lib/files.ts';
+import { runMain } from '../../cli/main.ts';
 import { writeSyntheticRun } from './synthetic-run.ts';
 
 interface Figures {
@@ -74,4 +75,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runCli(main);
+runMain('bench report', main);

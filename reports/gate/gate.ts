@@ -4,7 +4,8 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, runCli, writeFileAtomic } from '../lib/files.ts';
+import { InputError, writeFileAtomic } from '../lib/files.ts';
+import { runMain } from '../../cli/main.ts';
 import { latestLoadRun, outputPaths, type OutputPaths } from '../lib/paths.ts';
 import {
   baselineCheck,
@@ -98,4 +99,4 @@ async function main(): Promise<number> {
   return gate.verdict === 'pass' ? 0 : 1;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('gate', main);

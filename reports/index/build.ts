@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRecord, readJsonFile, runCli, writeFileAtomic } from '../lib/files.ts';
+import { isRecord, readJsonFile, writeFileAtomic } from '../lib/files.ts';
+import { runMain } from '../../cli/main.ts';
 import { badge, esc, fmtDate, page, table, type Cell } from '../lib/html.ts';
 import { outputPaths, type OutputPaths } from '../lib/paths.ts';
 import { readMeta } from '../lib/k6-summary.ts';
@@ -138,4 +139,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('report:index', main);

@@ -2,9 +2,10 @@
 // leaves a half-written report that looks valid.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { UserError } from '../../cli/main.ts';
 
-/** A problem with the user's input: printed as one line, never with a stack trace. */
-export class InputError extends Error {
+/** Bad input to a report tool (flags, files): runMain (cli/main.ts) prints it as one line, exit 2. */
+export class InputError extends UserError {
   override readonly name = 'InputError';
 }
 
@@ -34,32 +35,4 @@ export function readJsonFile(path: string, what: string): unknown {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Runs a CLI entry: InputError (or ConfigError from config/, LoadInputError from load/lib) becomes one line on stderr and exit 2;
- * anything else is a bug and keeps its stack.
- */
-export function runCli(main: () => Promise<number>): void {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      if (error instanceof Error && ['InputError', 'ConfigError', 'LoadInputError'].includes(error.name)) {
-        console.error(`error: ${error.message}`);
-        process.exitCode = 2;
-        return;
-      }
-      const errno = error as NodeJS.ErrnoException;
-      if (typeof errno.code === 'string' && typeof errno.path === 'string') {
-        // A file system refusal (unwritable reports folder, ...) is the user's environment, not a bug.
-        console.error(`error: cannot use ${errno.path}: ${errno.code} (check the path and its permissions)`);
-        process.exitCode = 2;
-        return;
-      }
-      console.error(error);
-      process.exitCode = 3;
-    },
-  );
 }

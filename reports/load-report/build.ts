@@ -3,7 +3,8 @@
 // generators' runs of one test merged into global figures (written to --out, default <first-dir>/../merged-report.html).
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, runCli, writeFileAtomic } from '../lib/files.ts';
+import { InputError, writeFileAtomic } from '../lib/files.ts';
+import { runMain } from '../../cli/main.ts';
 import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
 import { analyzeRun, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
 import { renderLoadReport } from './render.ts';
@@ -69,4 +70,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('report:load', main);

@@ -4,7 +4,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, runCli } from '../lib/files.ts';
+import { InputError } from '../lib/files.ts';
+import { runMain } from '../../cli/main.ts';
 import { loadTolerances } from './compare.ts';
 import { reviewRun, writeReview } from './review.ts';
 
@@ -52,4 +53,4 @@ async function main(): Promise<number> {
   return review.verdict === 'fail' ? 1 : 0;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('review', main);
