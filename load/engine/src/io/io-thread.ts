@@ -69,7 +69,32 @@ function failed(spec: HttpRequestSpec, error: string, code: number, t0: number):
   };
 }
 
+// Scripts hit the same few URLs and servers send the same few header names: parse each once (bounded caches).
+const CACHE_MAX = 1000;
+const urls = new Map<string, URL>();
+const headerNames = new Map<string, string>();
+
+function parseUrl(text: string): URL {
+  let url = urls.get(text);
+  if (!url) {
+    url = new URL(text);
+    if (urls.size >= CACHE_MAX) urls.clear();
+    urls.set(text, url);
+  }
+  return url;
+}
+
 function canonicalHeader(name: string): string {
+  let canonical = headerNames.get(name);
+  if (canonical === undefined) {
+    canonical = canonicalize(name);
+    if (headerNames.size >= CACHE_MAX) headerNames.clear();
+    headerNames.set(name, canonical);
+  }
+  return canonical;
+}
+
+function canonicalize(name: string): string {
   return name
     .toLowerCase()
     .split('-')
@@ -119,7 +144,7 @@ async function perform(pool: ConnectionPool, spec: HttpRequestSpec): Promise<Htt
   const t0 = performance.now();
   let url: URL;
   try {
-    url = new URL(spec.url);
+    url = parseUrl(spec.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
   } catch (e) {
     return failed(spec, `invalid URL "${spec.url}": ${(e as Error).message}`, 1020, t0);
