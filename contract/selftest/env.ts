@@ -9,6 +9,8 @@ export const selftestEnv = {
   killedDir: 'SELFTEST_KILLED_DIR',
   /** Targets at a time (Playwright workers; each target's project has one worker). */
   workers: 'SELFTEST_WORKERS',
+  /** `1`: defect projects run only the tests whose titles carry one of the defect's declared clauses. */
+  targeted: 'SELFTEST_TARGETED',
   /** The Playwright JSON report. */
   resultsFile: 'SELFTEST_RESULTS_FILE',
 } as const;

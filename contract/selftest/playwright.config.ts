@@ -24,6 +24,7 @@ function required(name: string): string {
 const origin = required(selftestEnv.origin);
 const killedDir = required(selftestEnv.killedDir);
 const names = required(selftestEnv.targets).split(',');
+const targeted = process.env[selftestEnv.targeted] === '1';
 
 function targetProject(name: string): Project {
   const target: ProjectTarget = {
@@ -53,6 +54,9 @@ function targetProject(name: string): Project {
     dependencies: [names.includes(HEALTHY) ? HEALTHY : 'reachability'],
     // One worker per target: a worker serves one project anyway, and two targets at a time share the two cores.
     workers: 1,
+    // The targeted phase: only the tests titled with a declared clause (none: the project has no test and costs
+    // nothing); run.ts runs the whole suite on whatever this phase did not kill.
+    ...(targeted ? { grep: new RegExp(selftest.declared.map((c) => `\\[${c}\\]`).join('|')) } : {}),
     metadata: { [projectTargetKey]: target, [selftestMetaKey]: selftest },
   };
 }

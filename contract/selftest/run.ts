@@ -29,9 +29,9 @@ export interface RunOutcome {
   readonly verdict: 'killed' | 'survived' | 'passed' | 'false-positive' | 'error';
   readonly killedBy: readonly FailedTest[];
   readonly otherFailures: readonly FailedTest[];
-  /** Exit code of the one Playwright run (shared by every target). */
+  /** Exit code of the Playwright run that judged this target (shared by every target of that run). */
   readonly exitCode: number | string;
-  /** Test time of this target's project (sum of its test durations). */
+  /** Test time of this target's projects (sum of its test durations, both phases). */
   readonly seconds: number;
   readonly note: string;
 }
@@ -155,12 +155,14 @@ function byProject(report: JsonReport): Map<string, ProjectResults> {
   );
 }
 
-function judge(
-  defect: (typeof DEFECTS)[number] | undefined,
-  report: JsonReport | undefined,
-  exitCode: number | string,
-  lastLine: string,
-): RunOutcome {
+interface Phase {
+  readonly report: JsonReport | undefined;
+  readonly exitCode: number | string;
+  readonly lastLine: string;
+}
+
+function judge(defect: (typeof DEFECTS)[number] | undefined, phase: Phase): RunOutcome {
+  const { report, exitCode, lastLine } = phase;
   const name = defect?.name ?? HEALTHY;
   const project = report === undefined ? undefined : byProject(report).get(name);
   const base = {
@@ -274,33 +276,63 @@ runMain('selftest', async () => {
   }
   const startSeconds = Math.round((performance.now() - started) / 100) / 10;
   console.log(`selftest: multiplexing reference at ${reference.origin} (started in ${startSeconds} s)`);
-  const resultsFile = join(runDir, 'contract', 'results.json');
-  const env: NodeJS.ProcessEnv = {
+  const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
     FORCE_COLOR: '0',
-    REPORTS_DIR: runDir,
     [selftestEnv.origin]: reference.origin,
-    [selftestEnv.targets]: items.map((d) => d?.name ?? HEALTHY).join(','),
     [selftestEnv.killedDir]: killedDir,
     [selftestEnv.workers]: String(options.jobs),
-    [selftestEnv.resultsFile]: resultsFile,
     // The reachability setup checks the healthy target and its dead-upstream twin.
     [targetEnv.baseUrl]: targetBaseUrl(reference.origin, HEALTHY),
     [targetEnv.faultBaseUrl]: faultBaseUrl(reference.origin, HEALTHY),
     [targetEnv.managed]: 'true',
     [targetEnv.specChecked]: specSha256,
   };
-  for (const name of ['AUTH_BASE_URL', 'AUTH_FAULT_BASE_URL', 'REFERENCE_DEFECT']) delete env[name];
+  for (const name of ['AUTH_BASE_URL', 'AUTH_FAULT_BASE_URL', 'REFERENCE_DEFECT']) delete baseEnv[name];
   process.env[targetEnv.specChecked] = specSha256;
-  let run;
+  const deadline = started + options.timeoutMs;
+  const phase = async (label: 'targeted' | 'full', names: readonly string[]): Promise<Phase> => {
+    const dir = join(runDir, label);
+    mkdirSync(dir, { recursive: true });
+    const resultsFile = join(dir, 'results.json');
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv,
+      REPORTS_DIR: dir,
+      [selftestEnv.targets]: names.join(','),
+      [selftestEnv.targeted]: label === 'targeted' ? '1' : '0',
+      [selftestEnv.resultsFile]: resultsFile,
+    };
+    console.log(`selftest: ${label} phase — ${names.length} target(s)`);
+    const run = await runPlaywright(env, dir, Math.max(10_000, deadline - performance.now()));
+    const report = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as JsonReport) : undefined;
+    return { ...run, report };
+  };
+  let targeted: Phase;
+  let full: Phase | undefined;
+  let rerun: (typeof DEFECTS)[number][] = [];
   try {
-    run = await runPlaywright(env, runDir, options.timeoutMs);
+    // Phase 1: the healthy control (whole suite), then each defect on the tests titled with its declared clauses.
+    targeted = await phase(
+      'targeted',
+      items.map((d) => d?.name ?? HEALTHY),
+    );
+    // Phase 2: the whole suite, in its own order, on every defect phase 1 did not kill (unless the control failed).
+    const healthyFailed = runHealthy && judge(undefined, targeted).verdict !== 'passed';
+    rerun = healthyFailed ? [] : defects.filter((d) => !existsSync(join(killedDir, d.name)));
+    if (rerun.length > 0)
+      full = await phase(
+        'full',
+        rerun.map((d) => d.name),
+      );
   } finally {
     await reference.stop();
     referenceLog.end();
   }
-  const report = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as JsonReport) : undefined;
-  const outcomes = items.map((d) => judge(d, report, run.exitCode, run.lastLine));
+  const outcomes = items.map((d) => {
+    if (d === undefined || full === undefined || !rerun.includes(d)) return judge(d, targeted);
+    const both = judge(d, full);
+    return { ...both, seconds: Math.round((both.seconds + judge(d, targeted).seconds) * 10) / 10 };
+  });
   for (const o of outcomes) {
     const by = o.killedBy[0]
       ? ` by ${o.killedBy[0].title} (failed on ${o.killedBy[0].clauses.join(', ')})`
