@@ -1,8 +1,8 @@
 // Load-gate mutants: the load gate must fail for a broken target and pass for the healthy reference. Each mutant is a
 // reference started by `npm run load` itself through the REFERENCE_* knobs (cli/target.ts) and/or a profile reshaped
-// by LOAD_* overrides; the smoke profile runs, then `npm run gate -- --run <that run>` judges it. A mutant is killed
-// when both `npm run load` and the gate's "load SLOs" check fail and name the mutant's metric; the healthy reference
-// must pass both. Prints a table and writes reports/output/bench/load-gate-mutants.md; exit 1 on any survivor or
+// by LOAD_* overrides; the smoke profile runs, then the gate judges it (the evaluation `npm run gate -- --run <that
+// run>` makes, called in-process). A mutant is killed when both `npm run load` and the gate's "load SLOs" check fail
+// and name the mutant's metric; the healthy reference must pass both. Prints a table and writes reports/output/bench/load-gate-mutants.md; exit 1 on any survivor or
 // false positive.
 // All mutants run at once by default (--concurrency 5): each is CPU-light once started (fast hashing, 6 logins/s), the
 // healthy reference's p95 stays far below the smoke SLO's 400 ms even so (16 ms at load average 15), and the run takes
@@ -10,6 +10,8 @@
 //   node --import ./cli/ts-register.js bench/load-gate-mutants.ts [--only NAME,...] [--concurrency 5]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { evaluateGate, writeGate } from '../reports/gate/gate.ts';
+import { outputPaths } from '../reports/lib/paths.ts';
 import { benchOutputDir, markdownTable, runNpm, textTable, utcStamp, writeResult } from './lib/support.ts';
 
 interface Mutant {
@@ -74,8 +76,14 @@ async function judge(m: Mutant, stamp: string): Promise<Verdict> {
     timeoutMs: 180_000,
   });
   const loadBreached = [...load.stderr.matchAll(/^load: SLO breached: (\S+)/gm)].map((x) => x[1]!);
-  const gate = await runNpm('gate', ['--run', join(reportsDir, 'load', runId)], env, { timeoutMs: 60_000 });
-  const gateLine = gate.stdout.split('\n').find((l) => /^\w+\s+load SLOs:/.test(l)) ?? '(no load SLOs line)';
+  // The gate's own evaluation and files, in this process (what `npm run gate -- --run <run>` does, without five more
+  // TypeScript process starts of ~3 s CPU each); its "load SLOs" line is printed exactly as the CLI prints it.
+  const paths = outputPaths(reportsDir);
+  const gate = await evaluateGate({ paths, runDir: join(reportsDir, 'load', runId) });
+  writeGate(gate, paths);
+  const slo = gate.checks.find((c) => c.name === 'load SLOs');
+  const gateLine =
+    slo === undefined ? '(no load SLOs line)' : `${slo.status.toUpperCase().padEnd(4)} ${slo.name}: ${slo.detail}`;
   const gateFailed = gateLine.startsWith('FAIL');
   if (m.metric === undefined) {
     const ok = load.code === 0 && gateLine.startsWith('PASS');
@@ -146,7 +154,7 @@ console.log(`\nmutants: ${summary}`);
 const md = `# Load-gate mutants
 
 ${new Date(started).toISOString()}: \`npm run load -- --profile smoke --engine node\` against a reference started with the
-knobs below (\`REFERENCE_HASH_COST=fast\`), then \`npm run gate -- --run <run>\`, each with its own \`REPORTS_DIR\` under
+knobs below (\`REFERENCE_HASH_COST=fast\`), then the gate's evaluation of that run (as \`npm run gate -- --run <run>\`), each with its own \`REPORTS_DIR\` under
 \`reports/output/bench/load-gate-mutants/${stamp}/\`. Killed = \`npm run load\` exits non-zero, its "SLO breached" lines
 name the expected metric, and the gate's "load SLOs" check fails naming it. (The gate's overall verdict also fails for
 want of contract results in these folders; only its load SLOs check is read here.)
