@@ -38,12 +38,13 @@ function targetProject(name: string): Project {
     killedMarker: join(killedDir, name),
   };
   if (name === HEALTHY) {
-    // The control runs first and alone, exactly as `npm run contract` runs (both workers), so the timing comparison
-    // meets no more contention than in an ordinary contract run.
+    // The control runs first and alone, with the workers `npm run contract` uses, so the timing comparison meets no
+    // more contention than in an ordinary contract run.
     return {
       name,
       testMatch: /\.spec\.ts$/,
       dependencies: ['reachability'],
+      ...(typeof contract.workers === 'number' ? { workers: contract.workers } : {}),
       metadata: { [projectTargetKey]: target, [selftestMetaKey]: selftest },
     };
   }
@@ -69,7 +70,7 @@ export default defineConfig({
   ...(contract.retries === undefined ? {} : { retries: contract.retries }),
   ...(contract.timeout === undefined ? {} : { timeout: contract.timeout }),
   ...(contract.globalTimeout === undefined ? {} : { globalTimeout: contract.globalTimeout }),
-  workers: Number(process.env[selftestEnv.workers] ?? 2),
+  workers: Number(process.env[selftestEnv.workers] ?? 3),
   reportSlowTests: null,
   use: { trace: 'off' },
   reporter: [['json', { outputFile: required(selftestEnv.resultsFile) }], ['./progress-reporter.ts']],
