@@ -1,12 +1,14 @@
 // One engine run against the bench endpoint, for profiling and quick looks (prints one line of figures):
 //   node --import ./cli/ts-register.js load/engine/bench/profile.ts            (closed.ts, 16 VUs, 5 s)
 //   SCRIPT=arrival.ts RATE=2000 VUS=100 SECS=5 node --import ./cli/ts-register.js load/engine/bench/profile.ts
+// OUT=file.ndjson writes k6's JSON lines (e.g. to see when iterations were dropped).
 // Per-thread CPU profiles: add ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (one .cpuprofile per thread);
 // per-thread CPU time: read /proc/<pid>/task/*/stat while it runs (wall-clock profiles overstate on a busy machine).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { runTest } from '../src/run.ts';
+import { warmEndpoint } from './warm-endpoint.ts';
 
 const serverCode = transformSync(readFileSync(new URL('./target-server.ts', import.meta.url), 'utf8'), {
   loader: 'ts',
@@ -16,6 +18,8 @@ const server = spawn(process.execPath, ['-e', serverCode]);
 try {
   const port = await new Promise<string>((r) => server.stdout.once('data', (d: Buffer) => r(d.toString().trim())));
   const env = (k: string, d: string) => process.env[k] ?? d;
+  // A fresh endpoint process runs its own code cold: warm it up first (WARM=0 to see the cold start).
+  if (env('WARM', '1') === '1') await warmEndpoint(`http://127.0.0.1:${port}/`);
   const started = Date.now();
   const r = await runTest({
     script: new URL(`./scripts/${env('SCRIPT', 'closed.ts')}`, import.meta.url).pathname,
@@ -28,6 +32,7 @@ try {
     cli: {},
     quiet: true,
     tags: {},
+    ...(process.env['OUT'] ? { jsonOut: process.env['OUT'] } : {}),
     stdout: () => undefined,
   });
   const m = r.summary?.metrics ?? {};

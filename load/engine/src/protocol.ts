@@ -19,6 +19,10 @@ export const IO_CELL_BYTES = IO_SIGNAL_BYTES + IO_REPLY_BYTES + IO_REQUEST_BYTES
 export const BELL = { RINGS: 0, ASLEEP: 1 } as const;
 export const BELL_BYTES = 8;
 
+/** A request the I/O thread answers itself (200, a small JSON body, no network): VUs send a few hundred before the
+ * test clock starts, so V8 has compiled the whole request path (VU, doorbell, I/O thread, reply) by then. */
+export const WARM_UP_METHOD = 'K6-NODE-ENGINE-WARM-UP';
+
 export interface HttpRequestSpec {
   method: string;
   url: string;

@@ -9,6 +9,7 @@ import {
   IO_REPLY_BYTES,
   IO_REQUEST_BYTES,
   IO_SIGNAL_BYTES,
+  WARM_UP_METHOD,
   type HttpRequestSpec,
   type HttpResult,
 } from '../protocol.ts';
@@ -142,6 +143,10 @@ function toResult(spec: HttpRequestSpec, r: RawResponse): HttpResult {
 
 async function perform(pool: ConnectionPool, spec: HttpRequestSpec): Promise<HttpResult> {
   const t0 = performance.now();
+  if (spec.method === WARM_UP_METHOD) {
+    const canned = { status: 200, statusText: '200 OK', proto: 'HTTP/1.1', body: '{"ok":true}' };
+    return { ...failed(spec, '', 0, t0), ...canned, headers: { 'Content-Type': 'application/json' } };
+  }
   let url: URL;
   try {
     url = parseUrl(spec.url);
@@ -197,25 +202,30 @@ function attach(port: MessagePort, signalBuffer: SharedArrayBuffer): void {
     if (specs.length === 1) void perform(pool, specs[0]!).then((r) => reply([r]));
     else void Promise.all(specs.map((s) => perform(pool, s))).then(reply);
   };
-  slots.push({
+  const slot = {
     signal,
     request: Buffer.from(signalBuffer, IO_SIGNAL_BYTES + IO_REPLY_BYTES, IO_REQUEST_BYTES),
     handle,
-  });
+  };
+  slots.push(slot);
+  // The VU may have rung before this message arrived (its ring found no slot to scan): look now.
+  take(slot);
   // Requests too large for the shared cell come as messages.
   port.on('message', handle);
   port.on('close', () => pool.destroy());
+}
+
+function take(slot: Slot): void {
+  if (Atomics.load(slot.signal, IO.REQUEST) !== 1) return;
+  Atomics.store(slot.signal, IO.REQUEST, 0);
+  slot.handle(slot.request.toString('utf8', 0, Atomics.load(slot.signal, IO.REQUEST_LEN)));
 }
 
 /** Takes every announced request, then sleeps on the doorbell (Atomics.waitAsync keeps this event loop running). */
 function answerDoorbell(): void {
   for (;;) {
     const rings = Atomics.load(doorbell, BELL.RINGS);
-    for (const slot of slots) {
-      if (Atomics.load(slot.signal, IO.REQUEST) !== 1) continue;
-      Atomics.store(slot.signal, IO.REQUEST, 0);
-      slot.handle(slot.request.toString('utf8', 0, Atomics.load(slot.signal, IO.REQUEST_LEN)));
-    }
+    for (const slot of slots) take(slot);
     Atomics.store(doorbell, BELL.ASLEEP, 1);
     const wait = waitAsync(doorbell, BELL.RINGS, rings);
     if (wait.async) {

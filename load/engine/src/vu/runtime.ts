@@ -1,7 +1,7 @@
 // The k6 JavaScript API as seen by scripts. This file is bundled to an IIFE and evaluated INSIDE each VU's vm context,
 // so every object a script can touch belongs to the sandbox realm. It talks to its worker only through `host`
 // (primitives and plain data), which it keeps in a closure that scripts cannot reach.
-import type { HttpResult, HttpTimings } from '../protocol.ts';
+import { WARM_UP_METHOD, type HttpResult, type HttpTimings } from '../protocol.ts';
 import type { HostApi, RawSample } from './host-api.ts';
 
 // Inside a vm context every global lookup goes through V8's interceptors (about ten times slower than a local), and an
@@ -702,35 +702,14 @@ function createRuntime(host: HostApi, id: VuIdentity) {
   return {
     require: requireModule,
     /**
-     * Runs the engine's own per-request code (request preparation, the JSON hops, metric samples, Response) on a
-     * canned reply, off the clock and off the network, so the first iterations of a fresh VU do not run in V8's
-     * interpreter: cold VUs are why an arrival-rate test started slow. The script is not called; samples are dropped.
+     * Makes warm-up requests (answered by the I/O thread itself, see WARM_UP_METHOD) through the engine's whole
+     * request path, off the clock and off the network, so the first iterations of a fresh VU do not run in V8's
+     * interpreter: cold VUs are why arrival-rate tests started slow. The script is not called; samples are dropped.
      */
     warmUp(rounds: number): void {
-      const canned = JSON.stringify([
-        {
-          status: 200,
-          statusText: '200 OK',
-          proto: 'HTTP/1.1',
-          headers: { 'Content-Type': 'application/json', 'Content-Length': '11' },
-          body: '{"ok":true}',
-          bodyIsB64: false,
-          url: 'http://127.0.0.1/warm-up',
-          remoteIp: '127.0.0.1',
-          remotePort: 80,
-          timings: { duration: 1, blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 1, receiving: 0 },
-          error: '',
-          errorCode: 0,
-          bytesSent: 100,
-          bytesReceived: 100,
-          endTime: 0,
-        },
-      ]);
       for (let i = 0; i < rounds; i++) {
-        const prepared = [prepare('GET', 'http://127.0.0.1/warm-up', null, { tags: { name: 'warm-up' } })];
-        JSON.stringify(prepared.map((p) => p.spec));
-        const out = JSON.parse(canned) as WireResult[];
-        out.map((r, k) => record(prepared[k]!, r)).forEach((res) => res.json());
+        const prepared = [prepare(WARM_UP_METHOD, 'http://127.0.0.1/', null, { tags: { name: 'warm-up' } })];
+        for (const res of send(prepared)) res.json();
         finishIteration(now(), null, null);
       }
     },
