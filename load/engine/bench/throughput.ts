@@ -7,13 +7,14 @@
 // Shorter runs for a quick look: BENCH_SECONDS=5 npm run bench:engine
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import { startReference } from '../../../reference/launch.ts';
 import { runTest } from '../src/run.ts';
 import type { SummaryData } from '../src/summary.ts';
+import { warmEndpoint } from './warm-endpoint.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '20');
@@ -59,6 +60,7 @@ async function engine(script: string, env: Record<string, string>, jsonOut?: str
 const v = (s: SummaryData, metric: string, stat: string): number => s.metrics[metric]?.values[stat] ?? 0;
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
 const rows: [string, string, string][] = [];
+const load = (): string => `load average ${loadavg()[0]!.toFixed(1)}`;
 const row = (what: string, figure: string, target: string) => {
   rows.push([what, figure, target]);
   process.stdout.write(`  ${what}: ${figure}   (${target})\n`);
@@ -89,14 +91,14 @@ function perSecond(file: string, metric: string): number[] {
 }
 
 async function main(): Promise<void> {
-  process.stdout.write(
-    `engine benchmark (machine shared with other work; load average at start ${(await import('node:os')).loadavg()[0]!.toFixed(1)})\n`,
-  );
+  process.stdout.write(`engine benchmark (machine shared with other work; ${load()} at start)\n`);
   const trivial = await startTarget();
+  // The endpoint is a fresh process: warm its JIT first, so the first second measures the engine, not the endpoint.
+  await warmEndpoint(`${trivial.base}/`);
 
   // 1. accuracy at 2,000 it/s
   if (ONLY.includes('1')) {
-    process.stdout.write(`\n1. constant-arrival-rate ${RATE} it/s for ${SECONDS} s\n`);
+    process.stdout.write(`\n1. constant-arrival-rate ${RATE} it/s for ${SECONDS} s (${load()})\n`);
     const file = join(outDir, 'rate.ndjson');
     // All VUs initialised up front: starting VUs mid-run costs CPU exactly when a busy machine is short of it.
     const s1 = await engine(
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
 
   // 2. maximum sustained rate vs autocannon (same endpoint, same run, alternating)
   if (ONLY.includes('2')) {
-    process.stdout.write('\n2. maximum sustained rate on the same endpoint\n');
+    process.stdout.write(`\n2. maximum sustained rate on the same endpoint (${load()})\n`);
     const maxSeconds = Math.max(5, Math.round(SECONDS / 2));
     const engineRates: number[] = [];
     const cannonRates: number[] = [];
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
 
   // 3. open-model honesty: the endpoint stalls 1 s in the middle of a 200 it/s run with 20 VUs
   if (ONLY.includes('3')) {
-    process.stdout.write('\n3. open-model honesty: 1 s server stall during 200 it/s with 20 VUs\n');
+    process.stdout.write(`\n3. open-model honesty: 1 s server stall during 200 it/s with 20 VUs (${load()})\n`);
     const s3 = await engine('arrival.ts', {
       BASE: trivial.base,
       RATE: '200',
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
 
   // 4. fidelity against the reference service with 50 ms added latency
   if (!ONLY.includes('4')) return;
-  process.stdout.write('\n4. fidelity: reference service with --added-latency-ms 50\n');
+  process.stdout.write(`\n4. fidelity: reference service with --added-latency-ms 50 (${load()})\n`);
   const serverMs: number[] = [];
   process.env['REFERENCE_LOG_LEVEL'] = 'debug';
   let ref: Awaited<ReturnType<typeof startReference>> | null = null;
@@ -243,7 +245,7 @@ async function main(): Promise<void> {
     '',
   );
 
-  process.stdout.write('\nsummary\n');
+  process.stdout.write(`\nsummary (${load()} at the end)\n`);
   for (const [what, figure, target] of rows.filter((r) => r[2] !== ''))
     process.stdout.write(`  ${what.padEnd(45)} ${figure.padEnd(40)} ${target}\n`);
 }
