@@ -15,7 +15,7 @@ import { redactedRequest, redactedResponse } from './redaction.ts';
 export { expect } from './matchers.ts';
 
 export interface PostOptions {
-  /** Raw body text exactly as sent; objects are JSON-encoded. undefined = no body. */
+  /** Body exactly as sent (text or bytes); other values are JSON-encoded. undefined = no body. */
   readonly body?: unknown;
   /** Content-Type header; null = send none. Default application/json. */
   readonly contentType?: string | null;
@@ -58,8 +58,11 @@ export class LoginApi {
     const headers: Record<string, string> = { ...options.headers };
     const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
     if (contentType !== null && options.body !== undefined) headers['content-type'] = contentType;
+    // Strings and bytes go as they are (bytes: e.g. a body that is not UTF-8); anything else is JSON-encoded.
     const body =
-      options.body === undefined || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      options.body === undefined || typeof options.body === 'string' || Buffer.isBuffer(options.body)
+        ? options.body
+        : JSON.stringify(options.body);
     const exchange = async (): Promise<Exchange> => {
       const url = endpoint(baseUrl, this.suite.login.path);
       // Playwright's request fixture sends every request it can send exactly. It labels any body it is given
@@ -94,7 +97,12 @@ export class LoginApi {
 /** One exchange through the request fixture, in the shape the byte-exact client returns (see http.ts). */
 async function viaFixture(
   request: APIRequestContext,
-  sending: { method: string; url: string; headers: Readonly<Record<string, string>>; body: string | undefined },
+  sending: {
+    method: string;
+    url: string;
+    headers: Readonly<Record<string, string>>;
+    body: string | Buffer | undefined;
+  },
 ): Promise<Exchange> {
   const headers = { accept: 'application/json', ...sending.headers };
   const sentAt = Date.now();
@@ -104,7 +112,9 @@ async function viaFixture(
     headers,
     // As bytes: given a string under a JSON Content-Type, Playwright re-encodes any text that is not valid JSON as a
     // JSON string, so malformed JSON would never reach the target.
-    ...(sending.body === undefined ? {} : { data: Buffer.from(sending.body, 'utf8') }),
+    ...(sending.body === undefined
+      ? {}
+      : { data: Buffer.isBuffer(sending.body) ? sending.body : Buffer.from(sending.body, 'utf8') }),
     failOnStatusCode: false,
     maxRedirects: 0,
     timeout: 10_000,
@@ -117,7 +127,7 @@ async function viaFixture(
     received[key] = received[key] === undefined ? value : `${received[key]}, ${value}`;
   }
   return {
-    request: { method: sending.method, url: sending.url, headers, body: sending.body },
+    request: { method: sending.method, url: sending.url, headers, body: sending.body?.toString('utf8') },
     response: { status: response.status(), headers: received, text },
     sentAt,
     receivedAt: Date.now(),
