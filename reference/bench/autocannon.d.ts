@@ -22,6 +22,10 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  interface Instance {
+    /** Emitted for every completed response. */
+    on(event: 'response', listener: () => void): Instance;
+  }
+  function autocannon(options: Options, done: (error: Error | null, result: Result) => void): Instance;
   export default autocannon;
 }

@@ -11,6 +11,7 @@ import autocannon from 'autocannon';
 import { loadAccounts } from '../accounts.ts';
 import { hashPassword, HASH_PARAMS, verifyPassword } from '../hashing.ts';
 import { startReference } from '../launch.ts';
+import { cpuMs, processFamily } from './process-cpu.ts';
 import { parseFlags, UsageError } from '../options.ts';
 
 const FLAGS = { seconds: {}, rounds: {}, concurrency: {}, accounts: {} } as const;
@@ -27,6 +28,8 @@ function positive(raw: ReturnType<typeof parseFlags>, name: string, fallback: nu
 
 interface Phase {
   readonly ops: number;
+  /** CPU ms per op: this process, and (login phases) the reference and identity processes. */
+  cpu?: { self: number; reference?: number; identity?: number };
   readonly errors: number;
   readonly seconds: number;
 }
@@ -80,10 +83,35 @@ async function main(): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(account),
   }));
-  const logins = async (amount: number): Promise<Phase> => {
-    const begun = performance.now();
-    const r = await autocannon({ url: ref.baseUrl, connections: concurrency, amount, timeout: 30, requests });
-    return { ops: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, seconds: (performance.now() - begun) / 1000 };
+  // The phase ends at the last response: autocannon notices that it is done only on its next one-second tick, so
+  // timing the whole call would add up to a second of idle time to every phase.
+  const logins = (amount: number): Promise<Phase> =>
+    new Promise((resolve, reject) => {
+      const begun = performance.now();
+      let last = begun;
+      autocannon({ url: ref.baseUrl, connections: concurrency, amount, timeout: 30, requests }, (error, r) => {
+        if (error) reject(error);
+        else resolve({ ops: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, seconds: (last - begun) / 1000 });
+      }).on('response', () => (last = performance.now()));
+    });
+  // [reference, identity]: the reference starts its identity service as its only child.
+  const family = processFamily(ref.pid);
+  const measured = async (run: () => Promise<Phase>): Promise<Phase> => {
+    const self0 = process.cpuUsage();
+    const before = cpuMs(family);
+    const phase = await run();
+    const self = process.cpuUsage(self0);
+    const after = cpuMs(family);
+    const per = (i: number): number | undefined =>
+      before[i] === undefined || after[i] === undefined ? undefined : (after[i]! - before[i]!) / phase.ops;
+    const reference = per(0);
+    const identity = per(1);
+    phase.cpu = {
+      self: (self.user + self.system) / 1000 / phase.ops,
+      ...(reference === undefined ? {} : { reference }),
+      ...(identity === undefined ? {} : { identity }),
+    };
+    return phase;
   };
   const secret = 'Bench-Only-Passw0rd!';
   const phc = await hashPassword(secret, 'owasp');
@@ -94,18 +122,26 @@ async function main(): Promise<void> {
     await logins(4 * concurrency);
     const warm = await saturate(1, concurrency, verify);
     const loginsPerPhase = Math.max(4 * concurrency, Math.round((warm.ops / warm.seconds) * seconds));
-    const rows: { raw: number; login: number; errors: number }[] = [];
+    const rows: { raw: number; login: number; errors: number; rawCpu: number; loginCpu: Required<Phase>['cpu'] }[] = [];
     console.log('\nround   raw verify/s   logins/s   ratio   login errors');
     for (let r = 0; r < rounds; r++) {
       // Alternate the order so a load spike from other users does not always land on the same side.
       const [first, second] = r % 2 === 0 ? (['raw', 'login'] as const) : (['login', 'raw'] as const);
       const results: Partial<Record<'raw' | 'login', Phase>> = {};
       for (const which of [first, second]) {
-        results[which] = which === 'raw' ? await saturate(seconds, concurrency, verify) : await logins(loginsPerPhase);
+        results[which] = await measured(() =>
+          which === 'raw' ? saturate(seconds, concurrency, verify) : logins(loginsPerPhase),
+        );
       }
       const rawRate = results.raw!.ops / results.raw!.seconds;
       const loginRate = results.login!.ops / results.login!.seconds;
-      rows.push({ raw: rawRate, login: loginRate, errors: results.login!.errors });
+      rows.push({
+        raw: rawRate,
+        login: loginRate,
+        errors: results.login!.errors,
+        rawCpu: results.raw!.cpu!.self,
+        loginCpu: results.login!.cpu!,
+      });
       console.log(
         `${String(r + 1).padStart(5)}   ${fmt(rawRate)}       ${fmt(loginRate)}   ${(loginRate / rawRate).toFixed(3)}   ${results.login!.errors}`,
       );
@@ -117,6 +153,14 @@ async function main(): Promise<void> {
     console.log(`median logins/s through HTTP API:   ${loginMedian.toFixed(1)}`);
     console.log(
       `ratio of medians: ${(loginMedian / rawMedian).toFixed(3)}   median of per-round ratios: ${ratioMedian.toFixed(3)}   (target >= 0.9)`,
+    );
+    const cpuOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => {
+      const xs = rows.map(pick).filter((x): x is number => x !== undefined);
+      return xs.length === 0 ? 'n/a' : `${median(xs).toFixed(2)} ms`;
+    };
+    console.log(
+      `CPU per raw verification: ${cpuOf((x) => x.rawCpu)}; per login: identity ${cpuOf((x) => x.loginCpu.identity)}, ` +
+        `reference API ${cpuOf((x) => x.loginCpu.reference)}, client ${cpuOf((x) => x.loginCpu.self)} (medians; /proc)`,
     );
     console.log(
       `login errors: ${rows.reduce((n, x) => n + x.errors, 0)}   load average at end ${loadavg()
