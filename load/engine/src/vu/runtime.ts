@@ -1,7 +1,7 @@
 // The k6 JavaScript API as seen by scripts. This file is bundled to an IIFE and evaluated INSIDE each VU's vm context,
 // so every object a script can touch belongs to the sandbox realm. It talks to its worker only through `host`
 // (primitives and plain data), which it keeps in a closure that scripts cannot reach.
-import { WARM_UP_METHOD, type HttpResult, type HttpTimings } from '../protocol.ts';
+import { WARM_UP_METHOD, type HttpRequestSpec, type HttpResult, type HttpTimings } from '../protocol.ts';
 import type { HostApi, RawSample } from './host-api.ts';
 
 // Inside a vm context every global lookup goes through V8's interceptors (about ten times slower than a local), and an
@@ -371,15 +371,7 @@ function createRuntime(host: HostApi, id: VuIdentity) {
   }
 
   interface PreparedRequest {
-    spec: {
-      method: string;
-      url: string;
-      headers: Record<string, string>;
-      body: string | null;
-      bodyIsB64: boolean;
-      timeoutMs: number;
-      responseType: string;
-    };
+    spec: HttpRequestSpec;
     tags: Tags;
     callback: ExpectedStatuses | null;
     requestBody: unknown;
@@ -437,7 +429,8 @@ function createRuntime(host: HostApi, id: VuIdentity) {
         body: bodyText,
         bodyIsB64,
         timeoutMs: parseTimeout(p['timeout']),
-        responseType: typeof p['responseType'] === 'string' ? (p['responseType'] as string) : 'text',
+        // The I/O thread reads anything but 'binary' and 'none' as text.
+        responseType: p['responseType'] === 'binary' || p['responseType'] === 'none' ? p['responseType'] : 'text',
       },
       tags,
       callback,
