@@ -41,6 +41,25 @@ export interface RunMeta {
   managedTarget: boolean | undefined;
 }
 
+/** The descriptive text fields of a run's identity, shared by meta.json and the load history. */
+export type RunLabels = Pick<RunMeta, 'profile' | 'engine' | 'target' | 'commit' | 'startedAt' | 'endedAt'>;
+
+/** Reads the RunLabels of a meta.json or history record; a missing or non-string field is ''. */
+export function runLabelsOf(raw: Record<string, unknown>): RunLabels {
+  const str = (k: keyof RunLabels): string => {
+    const value = raw[k];
+    return typeof value === 'string' ? value : '';
+  };
+  return {
+    profile: str('profile'),
+    engine: str('engine'),
+    target: str('target'),
+    commit: str('commit'),
+    startedAt: str('startedAt'),
+    endedAt: str('endedAt'),
+  };
+}
+
 /** cli/load.ts records the schedule in meta.json; runs are only comparable when it is the same. */
 function scheduleOf(raw: unknown): string {
   if (!isRecord(raw) || !Array.isArray(raw.stages)) return '';
@@ -115,15 +134,9 @@ export function readMeta(runDir: string): RunMeta | undefined {
   if (!existsSync(path)) return undefined;
   const raw = readJsonFile(path, 'run metadata');
   if (!isRecord(raw)) throw new InputError(`run metadata ${path} is not a JSON object`);
-  const str = (k: string): string => (typeof raw[k] === 'string' ? raw[k] : '');
   return {
-    runId: str('runId'),
-    profile: str('profile'),
-    engine: str('engine'),
-    target: str('target'),
-    commit: str('commit'),
-    startedAt: str('startedAt'),
-    endedAt: str('endedAt'),
+    runId: typeof raw.runId === 'string' ? raw.runId : '',
+    ...runLabelsOf(raw),
     exitCode: typeof raw.exitCode === 'number' ? raw.exitCode : undefined,
     schedule: scheduleOf(raw.schedule),
     managedTarget: typeof raw.managedTarget === 'boolean' ? raw.managedTarget : undefined,

@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { InputError, isRecord } from '../lib/files.ts';
-import type { RunMeta } from '../lib/k6-summary.ts';
+import { runLabelsOf, type RunMeta } from '../lib/k6-summary.ts';
 import { outputPaths, reportsDir } from '../lib/paths.ts';
 import { analyzeRun, type RunAnalysis } from '../load-report/analyze.ts';
 
@@ -103,12 +103,7 @@ export function parseRecord(raw: unknown, where: string): HistoryRecord {
   const str = (k: string): string => (typeof raw[k] === 'string' ? raw[k] : '');
   const rec = {
     runId: raw.runId,
-    profile: str('profile'),
-    engine: str('engine'),
-    target: str('target'),
-    commit: str('commit'),
-    startedAt: str('startedAt'),
-    endedAt: str('endedAt'),
+    ...runLabelsOf(raw),
     passed: raw.passed,
     thresholds: Array.isArray(raw.thresholds) ? (raw.thresholds as HistoryRecord['thresholds']) : [],
     runDir: str('runDir'),
