@@ -83,8 +83,18 @@ test('history appends one line per run; reruns replace, malformed lines are coun
     ['y', 'x'],
   );
   assert.equal(records[1]?.p95, 99);
+  const { runId, profile, engine, target, commit, startedAt, endedAt } = record({});
+  assert.deepEqual(
+    { ...records[1], runId: 'r' },
+    { ...records[1], runId, profile, engine, target, commit, startedAt, endedAt },
+    'the run labels survive the round trip',
+  );
   assert.equal(malformed, 1);
   assert.match(readFileSync(paths.loadHistory, 'utf8').split('\n')[0] ?? '', /"p95":null/);
+  const withoutEngine: Partial<HistoryRecord> = record({ runId: 'z' });
+  delete withoutEngine.engine;
+  appendFileSync(paths.loadHistory, `${JSON.stringify(withoutEngine)}\n`);
+  assert.equal(readHistory(paths.loadHistory).records.find((r) => r.runId === 'z')?.engine, '');
 });
 
 test('tolerance files are validated with one-line errors', () => {
