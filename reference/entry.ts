@@ -1,5 +1,6 @@
 // What both process entries (server.ts, identity/server.ts) share: one-line errors, listening, graceful shutdown.
-import type { Server } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { Server } from 'node:net';
 import { UsageError } from './options.ts';
 
 /** Run an entry's main; a failure prints one line `label: message` on stderr (no stack) and exits non-zero. */
@@ -53,7 +54,7 @@ export function onShutdown(shutdown: (reason: string) => Promise<void>, exitOnSt
   }
 }
 
-export function closeServer(server: Server): Promise<void> {
+export function closeServer(server: HttpServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

@@ -11,7 +11,7 @@ export interface ReferenceOptions {
   hashCost?: HashCost; // default 'owasp'
   loadAccounts?: number; // default 200
   accountsOut?: string; // write load accounts JSON [{identifier,password}] here
-  upstream?: 'managed' | 'dead' | string; // managed: start identity child; dead: closed loopback port; or a URL
+  upstream?: 'managed' | 'dead' | string; // managed: start identity child; dead: closed loopback port; or tcp://127.0.0.1:PORT
   /** How long to wait for the listening line (OWASP hashing of many accounts takes seconds). Default 120 s. */
   startTimeoutMs?: number;
   /** Receives each stderr line (pino JSON logs). By default logs are kept only to explain a failed start. */
@@ -57,6 +57,7 @@ export interface IdentityStartOptions {
 }
 
 export interface RunningIdentity {
+  /** Its address, `tcp://127.0.0.1:PORT` (see identity/wire.ts): pass it as the reference's `upstream`. */
   url: string;
   port: number;
   pid: number;

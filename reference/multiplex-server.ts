@@ -7,8 +7,8 @@ import type { App } from './app.ts';
 import { DEFECTS } from './defects.ts';
 import { closeServer, listenOnLoopback, onShutdown, runEntry } from './entry.ts';
 import { createHttpServer } from './http.ts';
-import { deadUpstreamUrl, httpIdentityBackend } from './identity/client.ts';
-import type { HttpIdentityBackend } from './identity/client.ts';
+import { deadUpstreamUrl, identityClient } from './identity/client.ts';
+import type { RemoteIdentityBackend } from './identity/client.ts';
 import { startIdentity } from './launch.ts';
 import type { RunningIdentity } from './launch.ts';
 import { createLogger } from './log.ts';
@@ -33,7 +33,7 @@ runEntry('reference', async () => {
   const log = createLogger('reference');
   const plan = multiplexPlan(DEFECTS);
   const identities = new Map<string, RunningIdentity>();
-  const backends: HttpIdentityBackend[] = [];
+  const backends: RemoteIdentityBackend[] = [];
   let shuttingDown = false;
   const stopIdentities = async (): Promise<void> => {
     await Promise.all([...identities.values()].map((i) => i.stop()));
@@ -61,7 +61,7 @@ runEntry('reference', async () => {
 
   const dead = await deadUpstreamUrl();
   const appFor = async (defect: (typeof DEFECTS)[number] | undefined, upstreamUrl: string): Promise<App> => {
-    const backend = httpIdentityBackend(upstreamUrl);
+    const backend = identityClient(upstreamUrl);
     backends.push(backend);
     return createApp({ identity: backend, signer: await createTokenSigner(), defect, log });
   };

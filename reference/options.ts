@@ -4,6 +4,7 @@ import { DEFAULT_LOAD_ACCOUNTS, MAX_LOAD_ACCOUNTS } from './accounts.ts';
 import { defectByName } from './defects.ts';
 import type { HashCost } from './hashing.ts';
 import { HASH_COSTS } from './hashing.ts';
+import { IDENTITY_SCHEME } from './identity/wire.ts';
 
 export class UsageError extends Error {}
 
@@ -93,20 +94,20 @@ function upstream(raw: Raw): Upstream {
   const entry = raw.get('upstream');
   if (!entry || entry.value === 'managed') return { kind: 'managed' };
   if (entry.value === 'dead') return { kind: 'dead' };
+  const expected = 'must be managed, dead or a loopback identity address like tcp://127.0.0.1:4100';
   let url: URL;
   try {
     url = new URL(entry.value);
   } catch {
+    throw new UsageError(`${entry.source}="${entry.value}" ${expected}`);
+  }
+  if (!LOOPBACK_HOSTS.has(url.hostname)) throw new UsageError(`${entry.source}="${entry.value}" ${expected}`);
+  if (url.protocol !== IDENTITY_SCHEME || url.port === '' || url.pathname !== '' || url.search !== '') {
     throw new UsageError(
-      `${entry.source}="${entry.value}" must be managed, dead or an http URL like http://127.0.0.1:4100`,
+      `${entry.source}="${entry.value}" ${expected} (the identity service speaks framed JSON over TCP, not HTTP; no path)`,
     );
   }
-  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.pathname !== '/' || url.search !== '') {
-    throw new UsageError(
-      `${entry.source}="${entry.value}" must be a loopback origin like http://127.0.0.1:4100 (no path)`,
-    );
-  }
-  return { kind: 'url', url: url.origin };
+  return { kind: 'url', url: `tcp://${url.hostname}:${url.port}` };
 }
 
 // ---- the reference (API) entry ----
@@ -164,7 +165,7 @@ export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag al
   --hash-cost C          argon2id cost: owasp (m=19456 KiB, t=2, p=1; default) or fast (tests only)
   --load-accounts N      seed N load accounts besides the main one (default ${DEFAULT_LOAD_ACCOUNTS})
   --accounts-out FILE    write the load accounts as JSON [{identifier, password}] (atomically)
-  --upstream U           managed (start the identity service; default), dead (a closed port) or http://127.0.0.1:PORT
+  --upstream U           managed (start the identity service; default), dead (a closed port) or tcp://127.0.0.1:PORT
   --defect NAME          break one contract clause on purpose (see --list-defects)
   --list-defects         print the defect names, one per line, and exit`;
 

@@ -7,7 +7,7 @@ import { closeServer, listenOnLoopback, onShutdown, runEntry } from './entry.ts'
 import { appendFileSync } from 'node:fs';
 import { writeFileAtomic } from './files.ts';
 import { createHttpServer } from './http.ts';
-import { deadUpstreamUrl, httpIdentityBackend } from './identity/client.ts';
+import { deadUpstreamUrl, identityClient } from './identity/client.ts';
 import { startIdentity } from './launch.ts';
 import type { RunningIdentity } from './launch.ts';
 import { createLogger } from './log.ts';
@@ -53,7 +53,7 @@ runEntry('reference', async () => {
     upstreamUrl = options.upstream.url;
   }
 
-  const backend = httpIdentityBackend(upstreamUrl);
+  const backend = identityClient(upstreamUrl);
   const defect = options.defect === undefined ? undefined : defectByName.get(options.defect);
   const app = createApp({
     identity: backend,

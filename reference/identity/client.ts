@@ -1,72 +1,122 @@
-// The API's client for the identity service over loopback HTTP. Any failure to get a well-formed answer (refused,
-// reset, timeout, 5xx, garbage) becomes an UpstreamError, which the API answers with the documented 502.
-import { createServer } from 'node:net';
-import { Pool } from 'undici';
-import { AUTHENTICATE_PATH } from './http.ts';
+// The API's client for the identity service: the wire protocol of wire.ts over one persistent loopback TCP connection
+// that carries every request (multiplexed by id). Any failure to get a well-formed answer (refused, reset, timeout,
+// error frame, garbage) becomes an UpstreamError, which the API answers with the documented 502.
+import { connect, createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import type { AuthenticateRequest, AuthenticateResult, IdentityBackend } from './service.ts';
+import type { Health } from './wire.ts';
+import { authenticateResult, frameSplitter, identityAddress, IDENTITY_SCHEME, parseAnswerFrame } from './wire.ts';
 
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
 }
 
-export interface HttpIdentityBackend extends IdentityBackend {
+export interface RemoteIdentityBackend extends IdentityBackend {
   readonly url: string;
+  health(): Promise<Health>;
   close(): Promise<void>;
 }
 
-export function httpIdentityBackend(url: string, timeoutMs = 10_000): HttpIdentityBackend {
-  // Keep-alive pool: a killed identity process drops its sockets, the next request reconnects, so service
-  // recovers as soon as the identity listens again.
-  const pool = new Pool(url, {
-    connections: 64,
-    connect: { timeout: 1000 },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    keepAliveTimeout: 4000,
-  });
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: UpstreamError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface Connection {
+  readonly socket: Socket;
+  /** Requests sent on this connection and not answered yet, by id. */
+  readonly pending: Map<number, Pending>;
+}
+
+const CONNECT_TIMEOUT_MS = 1000;
+
+/** `url` is an identity address, `tcp://127.0.0.1:PORT` (see wire.ts). */
+export function identityClient(url: string, timeoutMs = 10_000): RemoteIdentityBackend {
+  const target = new URL(url);
+  if (target.protocol !== IDENTITY_SCHEME || target.port === '') throw new Error(`not an identity address: ${url}`);
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(target.port);
+  let current: Connection | undefined;
+  let nextId = 1;
+  let closed = false;
+
+  // One connection at a time, opened on demand: when the identity dies its connection closes, everything in flight
+  // on it fails (502), and the next request connects again, so service resumes as soon as the identity listens again.
+  function connection(): Connection {
+    if (current !== undefined && !current.socket.destroyed) return current;
+    const s = connect({ host, port, noDelay: true });
+    const pending = new Map<number, Pending>();
+    const conn: Connection = { socket: s, pending };
+    current = conn;
+    const connectTimer = setTimeout(() => s.destroy(upstreamError('ETIMEDOUT')), CONNECT_TIMEOUT_MS);
+    s.once('connect', () => clearTimeout(connectTimer));
+    const feed = frameSplitter((text) => {
+      const frame = parseAnswerFrame(text);
+      if (frame === undefined) return void s.destroy(new UpstreamError('identity answered a malformed frame'));
+      const request = pending.get(frame.id);
+      if (request === undefined) return; // answered after its timeout
+      pending.delete(frame.id);
+      clearTimeout(request.timer);
+      if ('error' in frame) request.reject(new UpstreamError(`identity answered an error: ${frame.error}`));
+      else request.resolve(frame.result);
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (!feed(chunk)) s.destroy(new UpstreamError('identity answered a frame over the size limit'));
+    });
+    let failure: UpstreamError | undefined;
+    s.on('error', (error: Error) => {
+      failure = error instanceof UpstreamError ? error : upstreamError((error as NodeJS.ErrnoException).code);
+    });
+    s.on('close', () => {
+      clearTimeout(connectTimer);
+      if (current?.socket === s) current = undefined;
+      const error = failure ?? new UpstreamError('identity closed the connection');
+      for (const [id, request] of pending) {
+        pending.delete(id);
+        clearTimeout(request.timer);
+        request.reject(error);
+      }
+    });
+    return conn;
+  }
+
+  function call(frame: Record<string, unknown>): Promise<unknown> {
+    if (closed) return Promise.reject(new UpstreamError('identity client closed'));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      const { socket, pending } = connection();
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new UpstreamError(`identity did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      pending.set(id, { resolve, reject, timer });
+      socket.write(`${JSON.stringify({ id, ...frame })}\n`);
+    });
+  }
+
   return {
     url,
-    close: () => pool.close(),
     async authenticate(request: AuthenticateRequest): Promise<AuthenticateResult> {
-      let status: number;
-      let text: string;
-      try {
-        const res = await pool.request({
-          method: 'POST',
-          path: AUTHENTICATE_PATH,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(request),
-        });
-        status = res.statusCode;
-        text = await res.body.text();
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        throw new UpstreamError(`identity unreachable: ${typeof code === 'string' ? code : 'request failed'}`);
-      }
-      if (status !== 200) throw new UpstreamError(`identity answered ${status}`);
-      const result = parseResult(text);
-      if (result === undefined) throw new UpstreamError('identity answered a malformed body');
+      const result = authenticateResult(await call({ op: 'authenticate', request }));
+      if (result === undefined) throw new UpstreamError('identity answered a malformed result');
       return result;
+    },
+    async health(): Promise<Health> {
+      return (await call({ op: 'health' })) as Health;
+    },
+    close: async () => {
+      closed = true;
+      current?.socket.destroy();
     },
   };
 }
 
-function parseResult(text: string): AuthenticateResult | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<Record<string, unknown>>;
-    if (value.ok === true && typeof value.identity === 'object' && typeof value.session === 'object') {
-      return value as unknown as AuthenticateResult;
-    }
-    if (value.ok === false && (value.reason === 'unknown-identifier' || value.reason === 'wrong-password')) {
-      return value as unknown as AuthenticateResult;
-    }
-  } catch {
-    // fall through: malformed
-  }
-  return undefined;
+function upstreamError(code: string | undefined): UpstreamError {
+  return new UpstreamError(`identity unreachable: ${code ?? 'connection failed'}`);
 }
 
-/** A loopback URL where nothing listens (a port bound, then released): the `--upstream dead` target. */
+/** An identity address where nothing listens (a port bound, then released): the `--upstream dead` target. */
 export async function deadUpstreamUrl(): Promise<string> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -76,5 +126,5 @@ export async function deadUpstreamUrl(): Promise<string> {
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('could not reserve a loopback port');
-  return `http://127.0.0.1:${address.port}`;
+  return identityAddress(address.port);
 }

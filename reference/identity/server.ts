@@ -1,11 +1,12 @@
-// Identity service process entry: seeds the accounts, then prints `identity listening at http://127.0.0.1:PORT`.
-import { createServer } from 'node:http';
-import { closeServer, listenOnLoopback, onShutdown, runEntry } from '../entry.ts';
+// Identity service process entry: seeds the accounts, then prints `identity listening at tcp://127.0.0.1:PORT` (the
+// wire protocol of wire.ts; the address is what the reference's --upstream takes).
+import { listenOnLoopback, onShutdown, runEntry } from '../entry.ts';
 import { defectByName } from '../defects.ts';
 import { createLogger } from '../log.ts';
 import { parseIdentityOptions } from '../options.ts';
-import { identityRequestListener } from './http.ts';
+import { createIdentityServer } from './listener.ts';
 import { createIdentityService } from './service.ts';
+import { identityAddress } from './wire.ts';
 
 runEntry('identity', async () => {
   const options = parseIdentityOptions(process.argv.slice(2));
@@ -19,9 +20,8 @@ runEntry('identity', async () => {
     maxSessions: options.maxSessions,
     ...(faults ? { faults } : {}),
   });
-  const server = createServer(identityRequestListener(service, log));
-  server.keepAliveTimeout = 5000;
-  const port = await listenOnLoopback(server, options.port);
+  const identity = createIdentityServer(service, log);
+  const port = await listenOnLoopback(identity.server, options.port);
   log.info(
     { accounts: service.accounts, hashCost: options.hashCost, seedMs: Math.round(performance.now() - started), port },
     'identity seeded',
@@ -29,7 +29,7 @@ runEntry('identity', async () => {
   onShutdown(async (reason) => {
     log.info({ reason }, 'identity shutting down');
     service.close();
-    await closeServer(server);
+    await identity.close();
   }, options.exitOnStdinClose);
-  process.stdout.write(`identity listening at http://127.0.0.1:${port}\n`);
+  process.stdout.write(`identity listening at ${identityAddress(port)}\n`);
 });

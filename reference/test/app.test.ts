@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { identityIdFor, MAIN_ACCOUNT } from '../accounts.ts';
 import { LOGIN_PATH } from '../app.ts';
-import { httpIdentityBackend, deadUpstreamUrl } from '../identity/client.ts';
+import { identityClient, deadUpstreamUrl } from '../identity/client.ts';
 import { failingBackend, json, testApp } from './support.ts';
 
 const valid = { identifier: MAIN_ACCOUNT.identifier, password: MAIN_ACCOUNT.password };
@@ -170,7 +170,7 @@ describe('502: identity backend failure', () => {
   });
 
   test('an unreachable HTTP backend (closed loopback port) -> 502 AuthError', async () => {
-    const backend = httpIdentityBackend(await deadUpstreamUrl());
+    const backend = identityClient(await deadUpstreamUrl());
     try {
       const t = await testApp({ upstream: backend });
       assertAuthError(await t.post(valid), 502);

@@ -25,7 +25,7 @@ describe('server options', () => {
   });
 
   test('flags (both spellings) win over the environment', () => {
-    const o = parseServerOptions(['--port', '4100', '--fail-rate=0.25', '--upstream', 'http://127.0.0.1:4200'], {
+    const o = parseServerOptions(['--port', '4100', '--fail-rate=0.25', '--upstream', 'tcp://127.0.0.1:4200'], {
       REFERENCE_PORT: '4000',
       REFERENCE_HASH_COST: 'fast',
       REFERENCE_DEFECT: 'no-cache-control',
@@ -34,7 +34,7 @@ describe('server options', () => {
     assert.equal(o.failRate, 0.25);
     assert.equal(o.hashCost, 'fast');
     assert.equal(o.defect, 'no-cache-control');
-    assert.deepEqual(o.upstream, { kind: 'url', url: 'http://127.0.0.1:4200' });
+    assert.deepEqual(o.upstream, { kind: 'url', url: 'tcp://127.0.0.1:4200' });
     assert.deepEqual(parseServerOptions(['--upstream', 'dead'], {}).upstream, { kind: 'dead' });
   });
 
@@ -57,9 +57,11 @@ describe('server options', () => {
       {},
       /--defect="nope" is not a known defect \(list them with --list-defects\)/,
     ],
-    ['upstream not a URL', ['--upstream', 'somewhere'], {}, /must be managed, dead or an http URL/],
-    ['upstream not loopback', ['--upstream', 'http://example.com:80'], {}, /must be a loopback origin/],
-    ['upstream with a path', ['--upstream', 'http://127.0.0.1:80/x'], {}, /must be a loopback origin/],
+    ['upstream not a URL', ['--upstream', 'somewhere'], {}, /must be managed, dead or a loopback identity address/],
+    ['upstream not loopback', ['--upstream', 'tcp://example.com:80'], {}, /loopback identity address like tcp:/],
+    ['upstream over HTTP', ['--upstream', 'http://127.0.0.1:80'], {}, /framed JSON over TCP, not HTTP/],
+    ['upstream with a path', ['--upstream', 'tcp://127.0.0.1:80/x'], {}, /no path/],
+    ['upstream without a port', ['--upstream', 'tcp://127.0.0.1'], {}, /like tcp:\/\/127\.0\.0\.1:4100/],
     ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
   ];
   for (const [name, argv, env, message] of bad) {
