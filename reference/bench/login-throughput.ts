@@ -6,12 +6,18 @@
 // a general-purpose client (undici) spent 2-3 times more CPU per login, which the ratio would wrongly charge to the
 // service. Each login phase sends a fixed number of logins and waits for all of them, as the raw phase waits for its
 // last verifications, so neither side loses in-flight work at the end of a phase.
+// Both sides run at the same concurrency, by default twice libuv's thread-pool size (the threads argon2id runs on):
+// a throughput figure is a capacity only if the offered load saturates what it measures. The raw side keeps the
+// hashing threads busy with one job per thread, since it hands the next job over within microseconds; a login spends
+// part of its life in transit (client -> API -> identity and back) during which it holds no hashing thread, so by
+// Little's law the HTTP side needs the thread count plus the logins in transit. Each phase prints the share of the
+// machine left idle, so an under-fed phase shows.
 import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { loadAccounts } from '../accounts.ts';
 import { hashPassword, HASH_PARAMS, verifyPassword } from '../hashing.ts';
 import { startReference } from '../launch.ts';
-import { cpuMs, processFamily } from './process-cpu.ts';
+import { cpuMs, idleShare, machineTicks, processFamily } from './process-cpu.ts';
 import { parseFlags, UsageError } from '../options.ts';
 
 const FLAGS = { seconds: {}, rounds: {}, concurrency: {}, accounts: {} } as const;
@@ -32,7 +38,14 @@ interface Phase {
   cpu?: { self: number; reference?: number; identity?: number };
   readonly errors: number;
   readonly seconds: number;
+  /** The machine's CPU ticks at the end of the work (login phases: at the last response). */
+  readonly endTicks?: ReturnType<typeof machineTicks>;
+  /** Share of the machine's CPU left idle during the phase. */
+  idle?: number | undefined;
 }
+
+/** libuv's thread-pool size: the number of argon2id hashes that can run at once in one process. */
+const THREAD_POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 
 /** Run `op` with `concurrency` workers until `seconds` have passed; count completions. */
 async function saturate(seconds: number, concurrency: number, op: () => Promise<boolean>): Promise<Phase> {
@@ -57,12 +70,15 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 const fmt = (n: number): string => n.toFixed(1).padStart(8);
+const percent = (share: number | undefined): string => (share === undefined ? 'n/a' : `${(100 * share).toFixed(1)} %`);
 
 async function main(): Promise<void> {
   const raw = parseFlags(process.argv.slice(2), FLAGS, {});
   const seconds = positive(raw, 'seconds', 2, 60);
   const rounds = Math.round(positive(raw, 'rounds', 5, 20));
-  const concurrency = Math.round(positive(raw, 'concurrency', 2 * availableParallelism(), 256));
+  const concurrency = Math.round(
+    positive(raw, 'concurrency', Math.max(2 * THREAD_POOL_SIZE, 2 * availableParallelism()), 256),
+  );
   const accountCount = Math.round(positive(raw, 'accounts', 32, 9999));
   const p = HASH_PARAMS.owasp;
 
@@ -89,17 +105,27 @@ async function main(): Promise<void> {
     new Promise((resolve, reject) => {
       const begun = performance.now();
       let last = begun;
+      let answered = 0;
+      let endTicks: ReturnType<typeof machineTicks>;
       autocannon({ url: ref.baseUrl, connections: concurrency, amount, timeout: 30, requests }, (error, r) => {
         if (error) reject(error);
-        else resolve({ ops: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, seconds: (last - begun) / 1000 });
-      }).on('response', () => (last = performance.now()));
+        else {
+          const ops = r['2xx'];
+          resolve({ ops, errors: r.non2xx + r.errors + r.timeouts, seconds: (last - begun) / 1000, endTicks });
+        }
+      }).on('response', () => {
+        last = performance.now();
+        if (++answered === amount) endTicks = machineTicks();
+      });
     });
   // [reference, identity]: the reference starts its identity service as its only child.
   const family = processFamily(ref.pid);
   const measured = async (run: () => Promise<Phase>): Promise<Phase> => {
     const self0 = process.cpuUsage();
     const before = cpuMs(family);
+    const ticks0 = machineTicks();
     const phase = await run();
+    phase.idle = idleShare(ticks0, phase.endTicks ?? machineTicks());
     const self = process.cpuUsage(self0);
     const after = cpuMs(family);
     const per = (i: number): number | undefined =>
@@ -122,8 +148,16 @@ async function main(): Promise<void> {
     await logins(4 * concurrency);
     const warm = await saturate(1, concurrency, verify);
     const loginsPerPhase = Math.max(4 * concurrency, Math.round((warm.ops / warm.seconds) * seconds));
-    const rows: { raw: number; login: number; errors: number; rawCpu: number; loginCpu: Required<Phase>['cpu'] }[] = [];
-    console.log('\nround   raw verify/s   logins/s   ratio   login errors');
+    const rows: {
+      raw: number;
+      login: number;
+      errors: number;
+      rawCpu: number;
+      loginCpu: Required<Phase>['cpu'];
+      rawIdle: number | undefined;
+      loginIdle: number | undefined;
+    }[] = [];
+    console.log('\nround   raw verify/s   logins/s   ratio   login errors   idle raw / login');
     for (let r = 0; r < rounds; r++) {
       // Alternate the order so a load spike from other users does not always land on the same side.
       const [first, second] = r % 2 === 0 ? (['raw', 'login'] as const) : (['login', 'raw'] as const);
@@ -141,9 +175,12 @@ async function main(): Promise<void> {
         errors: results.login!.errors,
         rawCpu: results.raw!.cpu!.self,
         loginCpu: results.login!.cpu!,
+        rawIdle: results.raw!.idle,
+        loginIdle: results.login!.idle,
       });
       console.log(
-        `${String(r + 1).padStart(5)}   ${fmt(rawRate)}       ${fmt(loginRate)}   ${(loginRate / rawRate).toFixed(3)}   ${results.login!.errors}`,
+        `${String(r + 1).padStart(5)}   ${fmt(rawRate)}       ${fmt(loginRate)}   ${(loginRate / rawRate).toFixed(3)}   ` +
+          `${String(results.login!.errors).padStart(12)}   ${percent(results.raw!.idle)} / ${percent(results.login!.idle)}`,
       );
     }
     const rawMedian = median(rows.map((x) => x.raw));
@@ -161,6 +198,13 @@ async function main(): Promise<void> {
     console.log(
       `CPU per raw verification: ${cpuOf((x) => x.rawCpu)}; per login: identity ${cpuOf((x) => x.loginCpu.identity)}, ` +
         `reference API ${cpuOf((x) => x.loginCpu.reference)}, client ${cpuOf((x) => x.loginCpu.self)} (medians; /proc)`,
+    );
+    const idleOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => {
+      const xs = rows.map(pick).filter((x): x is number => x !== undefined);
+      return xs.length === 0 ? 'n/a' : percent(median(xs));
+    };
+    console.log(
+      `machine idle during the phases (medians; /proc/stat): raw ${idleOf((x) => x.rawIdle)}, logins ${idleOf((x) => x.loginIdle)}`,
     );
     console.log(
       `login errors: ${rows.reduce((n, x) => n + x.errors, 0)}   load average at end ${loadavg()

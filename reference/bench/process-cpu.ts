@@ -1,4 +1,5 @@
-// CPU time of a process and its children from /proc (Linux), so the benchmark can say where each login's CPU went.
+// CPU time of a process and its children from /proc (Linux), so the benchmark can say where each login's CPU went,
+// and the machine's idle share, so it can show whether a phase kept every core busy.
 // Elsewhere (no /proc) it reports nothing rather than guessing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
@@ -28,4 +29,24 @@ export function processFamily(pid: number): number[] {
 /** CPU milliseconds (user + system) used so far by each pid; undefined for one that is gone. */
 export function cpuMs(pids: readonly number[]): (number | undefined)[] {
   return pids.map((p) => stat(p)?.cpuMs);
+}
+
+/** Idle and total CPU ticks of the whole machine (all cores, from /proc/stat); undefined where there is no /proc. */
+export function machineTicks(): { idle: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...: idle and iowait are time no process could use.
+    return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Share (0..1) of the machine's CPU time left idle between two machineTicks() readings. */
+export function idleShare(
+  before: ReturnType<typeof machineTicks>,
+  after: ReturnType<typeof machineTicks>,
+): number | undefined {
+  if (before === undefined || after === undefined || after.total <= before.total) return undefined;
+  return (after.idle - before.idle) / (after.total - before.total);
 }
