@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import { loadAccounts } from '../accounts.ts';
 import { hashPassword, HASH_PARAMS, verifyPassword } from '../hashing.ts';
 import { startReference } from '../launch.ts';
-import { cpuMs, idleShare, machineTicks, processFamily } from './process-cpu.ts';
+import { cpuMs, machineShares, machineTicks, processFamily } from './process-cpu.ts';
 import { parseFlags, UsageError } from '../options.ts';
 
 const FLAGS = { seconds: {}, rounds: {}, concurrency: {}, accounts: {} } as const;
@@ -40,8 +40,8 @@ interface Phase {
   readonly seconds: number;
   /** The machine's CPU ticks at the end of the work (login phases: at the last response). */
   readonly endTicks?: ReturnType<typeof machineTicks>;
-  /** Share of the machine's CPU left idle during the phase. */
-  idle?: number | undefined;
+  /** Shares of the machine's CPU left idle, and stolen by the hypervisor, during the phase. */
+  machine?: { idle: number; steal: number } | undefined;
 }
 
 /** libuv's thread-pool size: the number of argon2id hashes that can run at once in one process. */
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     const before = cpuMs(family);
     const ticks0 = machineTicks();
     const phase = await run();
-    phase.idle = idleShare(ticks0, phase.endTicks ?? machineTicks());
+    phase.machine = machineShares(ticks0, phase.endTicks ?? machineTicks());
     const self = process.cpuUsage(self0);
     const after = cpuMs(family);
     const per = (i: number): number | undefined =>
@@ -154,10 +154,10 @@ async function main(): Promise<void> {
       errors: number;
       rawCpu: number;
       loginCpu: Required<Phase>['cpu'];
-      rawIdle: number | undefined;
-      loginIdle: number | undefined;
+      rawMachine: Phase['machine'];
+      loginMachine: Phase['machine'];
     }[] = [];
-    console.log('\nround   raw verify/s   logins/s   ratio   login errors   idle raw / login');
+    console.log('\nround   raw verify/s   logins/s   ratio   login errors   idle raw / login   stolen raw / login');
     for (let r = 0; r < rounds; r++) {
       // Alternate the order so a load spike from other users does not always land on the same side.
       const [first, second] = r % 2 === 0 ? (['raw', 'login'] as const) : (['login', 'raw'] as const);
@@ -175,12 +175,13 @@ async function main(): Promise<void> {
         errors: results.login!.errors,
         rawCpu: results.raw!.cpu!.self,
         loginCpu: results.login!.cpu!,
-        rawIdle: results.raw!.idle,
-        loginIdle: results.login!.idle,
+        rawMachine: results.raw!.machine,
+        loginMachine: results.login!.machine,
       });
       console.log(
         `${String(r + 1).padStart(5)}   ${fmt(rawRate)}       ${fmt(loginRate)}   ${(loginRate / rawRate).toFixed(3)}   ` +
-          `${String(results.login!.errors).padStart(12)}   ${percent(results.raw!.idle)} / ${percent(results.login!.idle)}`,
+          `${String(results.login!.errors).padStart(12)}   ${percent(results.raw!.machine?.idle)} / ${percent(results.login!.machine?.idle)}` +
+          `    ${percent(results.raw!.machine?.steal)} / ${percent(results.login!.machine?.steal)}`,
       );
     }
     const rawMedian = median(rows.map((x) => x.raw));
@@ -199,12 +200,14 @@ async function main(): Promise<void> {
       `CPU per raw verification: ${cpuOf((x) => x.rawCpu)}; per login: identity ${cpuOf((x) => x.loginCpu.identity)}, ` +
         `reference API ${cpuOf((x) => x.loginCpu.reference)}, client ${cpuOf((x) => x.loginCpu.self)} (medians; /proc)`,
     );
-    const idleOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => {
+    const shareOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => {
       const xs = rows.map(pick).filter((x): x is number => x !== undefined);
       return xs.length === 0 ? 'n/a' : percent(median(xs));
     };
     console.log(
-      `machine idle during the phases (medians; /proc/stat): raw ${idleOf((x) => x.rawIdle)}, logins ${idleOf((x) => x.loginIdle)}`,
+      `machine during the phases (medians; /proc/stat): idle raw ${shareOf((x) => x.rawMachine?.idle)}, ` +
+        `logins ${shareOf((x) => x.loginMachine?.idle)}; stolen by the hypervisor raw ` +
+        `${shareOf((x) => x.rawMachine?.steal)}, logins ${shareOf((x) => x.loginMachine?.steal)}`,
     );
     console.log(
       `login errors: ${rows.reduce((n, x) => n + x.errors, 0)}   load average at end ${loadavg()

@@ -31,22 +31,31 @@ export function cpuMs(pids: readonly number[]): (number | undefined)[] {
   return pids.map((p) => stat(p)?.cpuMs);
 }
 
-/** Idle and total CPU ticks of the whole machine (all cores, from /proc/stat); undefined where there is no /proc. */
-export function machineTicks(): { idle: number; total: number } | undefined {
+/**
+ * Idle, stolen and total CPU ticks of the whole machine (all cores, from /proc/stat); undefined where there is no
+ * /proc. Steal is time the hypervisor gave our virtual cores to someone else: noise from outside this machine.
+ */
+export function machineTicks(): { idle: number; steal: number; total: number } | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal ...: idle and iowait are time no process could use.
-    return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+    // Fields 9 and 10 (guest time) are already counted in user and nice.
+    return {
+      idle: fields[3]! + fields[4]!,
+      steal: fields[7] ?? 0,
+      total: fields.slice(0, 8).reduce((a, b) => a + b, 0),
+    };
   } catch {
     return undefined;
   }
 }
 
-/** Share (0..1) of the machine's CPU time left idle between two machineTicks() readings. */
-export function idleShare(
+/** Shares (0..1) of the machine's CPU time left idle and stolen between two machineTicks() readings. */
+export function machineShares(
   before: ReturnType<typeof machineTicks>,
   after: ReturnType<typeof machineTicks>,
-): number | undefined {
+): { idle: number; steal: number } | undefined {
   if (before === undefined || after === undefined || after.total <= before.total) return undefined;
-  return (after.idle - before.idle) / (after.total - before.total);
+  const total = after.total - before.total;
+  return { idle: (after.idle - before.idle) / total, steal: (after.steal - before.steal) / total };
 }
