@@ -26,7 +26,9 @@ export function createIdentityServer(service: IdentityService, log: Logger): Ide
       socket.write(`${JSON.stringify(frame)}\n`);
     };
     const done = (): void => {
-      const left = inFlight.get(socket)! - 1;
+      const count = inFlight.get(socket);
+      if (count === undefined) return; // the connection closed while its request was hashing
+      const left = count - 1;
       inFlight.set(socket, left);
       if (closing && left === 0) socket.end();
     };

@@ -313,6 +313,32 @@ describe('identity wire protocol: listener', () => {
     }
   });
 
+  test('close() lets an in-flight request finish, then ends the connection', async () => {
+    let release: (() => void) | undefined;
+    const slow: IdentityService = {
+      accounts: 1,
+      sessionCount: () => 0,
+      verifications: () => 0,
+      close: () => {},
+      authenticate: () => new Promise((resolve) => (release = () => resolve({ ok: false, reason: 'wrong-password' }))),
+    };
+    const identity = createIdentityServer(slow, createLogger('test', 'silent'));
+    const client = identityClient(await listen(identity.server));
+    try {
+      const answer = client.authenticate(main);
+      while (release === undefined) await new Promise((r) => setTimeout(r, 5));
+      let closed = false;
+      const closing = identity.close().then(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(closed, false, 'waits for the request in flight');
+      release();
+      assert.deepEqual(await answer, { ok: false, reason: 'wrong-password' });
+      await closing;
+    } finally {
+      await client.close();
+    }
+  });
+
   for (const [name, bytes] of [
     ['an unparseable frame', 'not json\n'],
     ['a frame without an id', '{"op":"health"}\n'],
