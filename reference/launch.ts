@@ -2,6 +2,7 @@
 // restart it). Each runs as its own process; stop() ends it and everything it started.
 import type { HashCost } from './hashing.ts';
 import { spawnListening } from './spawn.ts';
+import type { ListeningChild } from './spawn.ts';
 
 export interface ReferenceOptions {
   port?: number; // default 0
@@ -35,12 +36,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<RunningR
     'accounts-out': o.accountsOut,
     upstream: o.upstream,
   });
-  const child = await spawnListening('reference/server.ts', args, {
-    label: 'reference',
-    timeoutMs: o.startTimeoutMs ?? 120_000,
-    detached: true,
-    onLog: o.onLog,
-  });
+  const child = await spawnService('reference/server.ts', 'reference', args, o);
   return { baseUrl: child.url, pid: child.pid, stop: child.stop };
 }
 
@@ -82,12 +78,7 @@ export async function startIdentity(o: IdentityStartOptions = {}): Promise<Runni
     'session-ttl-s': o.sessionTtlSeconds,
     'max-sessions': o.maxSessions,
   });
-  const child = await spawnListening('reference/identity/server.ts', args, {
-    label: 'identity',
-    timeoutMs: o.startTimeoutMs ?? 120_000,
-    detached: true,
-    onLog: o.onLog,
-  });
+  const child = await spawnService('reference/identity/server.ts', 'identity', args, o);
   return {
     url: child.url,
     port: Number(new URL(child.url).port),
@@ -106,6 +97,20 @@ export async function startIdentity(o: IdentityStartOptions = {}): Promise<Runni
   };
 }
 
-function flags(values: Record<string, string | number | undefined>): string[] {
+/**
+ * Starts one of this folder's service entries in its own process group (so stop() also ends what it starts) and waits
+ * for its listening line; OWASP hashing of many accounts takes seconds, hence a 120 s default.
+ */
+export function spawnService(
+  entry: string,
+  label: 'reference' | 'identity',
+  args: readonly string[],
+  o: { startTimeoutMs?: number | undefined; onLog?: ((line: string) => void) | undefined },
+): Promise<ListeningChild> {
+  return spawnListening(entry, args, { label, timeoutMs: o.startTimeoutMs ?? 120_000, detached: true, onLog: o.onLog });
+}
+
+/** `{ 'hash-cost': 'fast', port: undefined }` → `['--hash-cost', 'fast']`. */
+export function flags(values: Record<string, string | number | undefined>): string[] {
   return Object.entries(values).flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)]));
 }

@@ -10,7 +10,7 @@ import type { Defect } from './defects.ts';
 import type { HashCost } from './hashing.ts';
 import type { AppResponse } from './reply.ts';
 import { authError, serialize } from './reply.ts';
-import { spawnListening } from './spawn.ts';
+import { flags, spawnService } from './launch.ts';
 
 export const HEALTHY = 'healthy';
 export const DEFECT_PREFIX = '/__defect/';
@@ -88,15 +88,7 @@ export interface RunningMultiplexReference {
 export async function startMultiplexReference(
   o: { hashCost?: HashCost; loadAccounts?: number; startTimeoutMs?: number; onLog?: (line: string) => void } = {},
 ): Promise<RunningMultiplexReference> {
-  const args = [
-    ...(o.hashCost === undefined ? [] : ['--hash-cost', o.hashCost]),
-    ...(o.loadAccounts === undefined ? [] : ['--load-accounts', String(o.loadAccounts)]),
-  ];
-  const child = await spawnListening('reference/multiplex-server.ts', args, {
-    label: 'reference',
-    timeoutMs: o.startTimeoutMs ?? 120_000,
-    detached: true,
-    onLog: o.onLog,
-  });
+  const args = flags({ 'hash-cost': o.hashCost, 'load-accounts': o.loadAccounts });
+  const child = await spawnService('reference/multiplex-server.ts', 'reference', args, o);
   return { origin: child.url, pid: child.pid, stop: child.stop };
 }
