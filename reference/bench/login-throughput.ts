@@ -192,18 +192,20 @@ async function main(): Promise<void> {
     console.log(
       `ratio of medians: ${(loginMedian / rawMedian).toFixed(3)}   median of per-round ratios: ${ratioMedian.toFixed(3)}   (target >= 0.9)`,
     );
-    const cpuOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => {
+    /** Median over the rounds of one figure (rounds without it, e.g. no /proc, are skipped). */
+    const medianOf = (pick: (x: (typeof rows)[number]) => number | undefined): number | undefined => {
       const xs = rows.map(pick).filter((x): x is number => x !== undefined);
-      return xs.length === 0 ? 'n/a' : `${median(xs).toFixed(2)} ms`;
+      return xs.length === 0 ? undefined : median(xs);
+    };
+    const cpuOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => {
+      const ms = medianOf(pick);
+      return ms === undefined ? 'n/a' : `${ms.toFixed(2)} ms`;
     };
     console.log(
       `CPU per raw verification: ${cpuOf((x) => x.rawCpu)}; per login: identity ${cpuOf((x) => x.loginCpu.identity)}, ` +
         `reference API ${cpuOf((x) => x.loginCpu.reference)}, client ${cpuOf((x) => x.loginCpu.self)} (medians; /proc)`,
     );
-    const shareOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => {
-      const xs = rows.map(pick).filter((x): x is number => x !== undefined);
-      return xs.length === 0 ? 'n/a' : percent(median(xs));
-    };
+    const shareOf = (pick: (x: (typeof rows)[number]) => number | undefined): string => percent(medianOf(pick));
     console.log(
       `machine during the phases (medians; /proc/stat): idle raw ${shareOf((x) => x.rawMachine?.idle)}, ` +
         `logins ${shareOf((x) => x.loginMachine?.idle)}; stolen by the hypervisor raw ` +
