@@ -7,6 +7,7 @@ import type { IdentityBackend } from './identity/service.ts';
 import type { AppResponse, LoginBody, LoginContext, Reply, ReplyContext, SessionBody, SessionDraft } from './reply.ts';
 import { authError, BASE_HEADERS, serialize } from './reply.ts';
 import { parseLoginRequest } from './request.ts';
+import type { RequestProblem } from './request.ts';
 import type { SessionClaims, TokenSigner } from './tokens.ts';
 import { unsecuredJwt } from './tokens.ts';
 
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly identity: IdentityBackend;
   readonly signer: TokenSigner;
   readonly defect?: Defect | undefined;
+  /** 'last': a body repeating a key is accepted with the last value, as Node's JSON.parse, Go and Jackson do. */
+  readonly jsonDuplicates?: 'reject' | 'last';
   readonly addedLatencyMs?: number;
   /** Share (0..1) of logins answered 502 as if the identity backend had failed. */
   readonly failRate?: number;
@@ -54,7 +57,9 @@ export function createApp(options: AppOptions): App {
   const random = options.random ?? Math.random;
   const failRate = options.failRate ?? 0;
   const addedLatencyMs = options.addedLatencyMs ?? 0;
-  const lenient = new Set(defect?.lenient ?? []);
+  // The policy and the defect `duplicate-keys-last-value` share one mechanism: the validator's lenient set.
+  const lenient = new Set<RequestProblem>(defect?.lenient ?? []);
+  if (options.jsonDuplicates === 'last') lenient.add('duplicate-key');
   const memo = new Map<string, unknown>();
   const warnUpstream = rateLimited(options.log);
 

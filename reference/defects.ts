@@ -223,6 +223,12 @@ export const DEFECTS: readonly Defect[] = [
     lenient: ['content-type'],
   },
   {
+    name: 'duplicate-keys-last-value',
+    clauses: ['DUPLICATE-KEYS'],
+    description: 'a body that repeats a property is accepted with the last value (as most JSON parsers do)',
+    lenient: ['duplicate-key'],
+  },
+  {
     name: 'malformed-json-500',
     clauses: ['REQUEST-VALIDATION', 'STATUS-DOCUMENTED'],
     description: 'malformed JSON answers 500',

@@ -13,6 +13,7 @@ export interface ReferenceOptions {
   loadAccounts?: number; // default 200
   accountsOut?: string; // write load accounts JSON [{identifier,password}] here
   upstream?: 'managed' | 'dead' | string; // managed: start identity child; dead: closed loopback port; or tcp://127.0.0.1:PORT
+  jsonDuplicates?: 'reject' | 'last'; // default 'reject' (400); 'last' keeps the last of repeated keys
   /** How long to wait for the listening line (OWASP hashing of many accounts takes seconds). Default 120 s. */
   startTimeoutMs?: number;
   /** Receives each stderr line (pino JSON logs). By default logs are kept only to explain a failed start. */
@@ -35,6 +36,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<RunningR
     'load-accounts': o.loadAccounts,
     'accounts-out': o.accountsOut,
     upstream: o.upstream,
+    'json-duplicates': o.jsonDuplicates,
   });
   const child = await spawnService('reference/server.ts', 'reference', args, o);
   return { baseUrl: child.url, pid: child.pid, stop: child.stop };

@@ -76,6 +76,20 @@ function hashCost(raw: Raw): HashCost {
   return entry.value as HashCost;
 }
 
+export const JSON_DUPLICATES = ['reject', 'last'] as const;
+export type JsonDuplicates = (typeof JSON_DUPLICATES)[number];
+
+function jsonDuplicates(raw: Raw): JsonDuplicates {
+  const entry = raw.get('json-duplicates');
+  if (!entry) return 'reject';
+  if (!(JSON_DUPLICATES as readonly string[]).includes(entry.value)) {
+    throw new UsageError(
+      `${entry.source}="${entry.value}" must be reject (400, the default) or last (keep the last value)`,
+    );
+  }
+  return entry.value as JsonDuplicates;
+}
+
 function defect(raw: Raw): string | undefined {
   const entry = raw.get('defect');
   if (!entry) return undefined;
@@ -123,6 +137,7 @@ export interface ServerOptions {
   readonly accountsOut: string | undefined;
   readonly upstream: Upstream;
   readonly defect: string | undefined;
+  readonly jsonDuplicates: JsonDuplicates;
   readonly exitOnStdinClose: boolean;
 }
 
@@ -137,6 +152,7 @@ export const SERVER_FLAGS = {
   'accounts-out': { env: 'REFERENCE_ACCOUNTS_OUT' },
   upstream: { env: 'REFERENCE_UPSTREAM' },
   defect: { env: 'REFERENCE_DEFECT' },
+  'json-duplicates': { env: 'REFERENCE_JSON_DUPLICATES' },
   'exit-on-stdin-close': { boolean: true },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -154,6 +170,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     accountsOut,
     upstream: upstream(raw),
     defect: defect(raw),
+    jsonDuplicates: jsonDuplicates(raw),
     exitOnStdinClose: raw.has('exit-on-stdin-close'),
   };
 }
@@ -167,6 +184,7 @@ export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag al
   --accounts-out FILE    write the load accounts as JSON [{identifier, password}] (atomically)
   --upstream U           managed (start the identity service; default), dead (a closed port) or tcp://127.0.0.1:PORT
   --defect NAME          break one contract clause on purpose (see --list-defects)
+  --json-duplicates M    a body repeating a key: reject (400; default) or last (accepted with the last value)
   --list-defects         print the defect names, one per line, and exit`;
 
 // ---- the identity entry ----

@@ -30,7 +30,10 @@ export interface LoginRequestInput {
 
 const FIELDS = ['identifier', 'password'] as const;
 
-/** `lenient` names problems to let through (only the defect catalog sets it): a broken validator. */
+/**
+ * `lenient` names problems to let through: a broken validator (the defect catalog), or a deliberate deployment policy
+ * (`--json-duplicates last` adds 'duplicate-key', as most JSON parsers keep the last of repeated keys).
+ */
 export function parseLoginRequest(
   input: LoginRequestInput,
   lenient: ReadonlySet<RequestProblem> = new Set(),
@@ -57,7 +60,9 @@ export function parseLoginRequest(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail('not-object', 'Request body must be a JSON object.');
   }
-  if (hasDuplicateTopLevelKey(text)) return fail('duplicate-key', 'Request body repeats a property.');
+  if (!lenient.has('duplicate-key') && hasDuplicateTopLevelKey(text)) {
+    return fail('duplicate-key', 'Request body repeats a property.');
+  }
   const record = value as Record<string, unknown>;
   for (const field of FIELDS) {
     if (!Object.hasOwn(record, field)) return fail('missing-field', `${field} is required.`);

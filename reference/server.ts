@@ -59,6 +59,7 @@ runEntry('reference', async () => {
     identity: backend,
     signer: await createTokenSigner(),
     defect,
+    jsonDuplicates: options.jsonDuplicates,
     addedLatencyMs: options.addedLatencyMs,
     failRate: options.failRate,
     log,
@@ -75,6 +76,7 @@ runEntry('reference', async () => {
       loadAccounts: options.loadAccounts,
       addedLatencyMs: options.addedLatencyMs,
       failRate: options.failRate,
+      jsonDuplicates: options.jsonDuplicates,
     },
     'reference ready',
   );

@@ -203,3 +203,22 @@ describe('--added-latency-ms', () => {
     assert.ok(performance.now() - started >= 59);
   });
 });
+
+describe('--json-duplicates', () => {
+  // The repeated password decides the outcome, so a mode that ignored the last value (or kept the first) fails here.
+  const twice = (first: string, last: string): string =>
+    `{"identifier":${JSON.stringify(valid.identifier)},"password":${JSON.stringify(first)},"password":${JSON.stringify(last)}}`;
+
+  test('last: a repeated key is accepted with its last value (200 when it is right, 401 when it is wrong)', async () => {
+    const t = await testApp({ jsonDuplicates: 'last' });
+    assert.equal((await t.post(twice('Not-The-Passw0rd!', valid.password))).status, 200);
+    assertAuthError(await t.post(twice(valid.password, 'Not-The-Passw0rd!')), 401);
+  });
+
+  test('reject (the default): the same bodies answer 400', async () => {
+    for (const t of [await testApp(), await testApp({ jsonDuplicates: 'reject' })]) {
+      assertAuthError(await t.post(twice('Not-The-Passw0rd!', valid.password)), 400);
+      assertAuthError(await t.post(twice(valid.password, 'Not-The-Passw0rd!')), 400);
+    }
+  });
+});

@@ -19,6 +19,7 @@ describe('server options', () => {
         accountsOut: undefined,
         upstream: { kind: 'managed' },
         defect: undefined,
+        jsonDuplicates: 'reject',
         exitOnStdinClose: false,
       },
     );
@@ -36,6 +37,11 @@ describe('server options', () => {
     assert.equal(o.defect, 'no-cache-control');
     assert.deepEqual(o.upstream, { kind: 'url', url: 'tcp://127.0.0.1:4200' });
     assert.deepEqual(parseServerOptions(['--upstream', 'dead'], {}).upstream, { kind: 'dead' });
+    assert.equal(parseServerOptions([], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates, 'last');
+    assert.equal(
+      parseServerOptions(['--json-duplicates', 'reject'], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates,
+      'reject',
+    );
   });
 
   const bad: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
@@ -62,6 +68,8 @@ describe('server options', () => {
     ['upstream over HTTP', ['--upstream', 'http://127.0.0.1:80'], {}, /framed JSON over TCP, not HTTP/],
     ['upstream with a path', ['--upstream', 'tcp://127.0.0.1:80/x'], {}, /no path/],
     ['upstream without a port', ['--upstream', 'tcp://127.0.0.1'], {}, /like tcp:\/\/127\.0\.0\.1:4100/],
+    ['json duplicates', ['--json-duplicates', 'first'], {}, /--json-duplicates="first" must be reject .* or last/],
+    ['env json duplicates', [], { REFERENCE_JSON_DUPLICATES: 'LAST' }, /REFERENCE_JSON_DUPLICATES="LAST" must be/],
     ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
   ];
   for (const [name, argv, env, message] of bad) {

@@ -80,13 +80,14 @@ export async function clauseViolations(defect?: Defect): Promise<Set<ClauseId>> 
     textPlain: await post(valid, 'text/plain'),
     noContentType: await post(valid, null),
     tooLarge: await post('', 'application/json', true),
-    duplicate: await post('{"identifier":"a","password":"b","password":"c"}'),
   };
+  // Judged apart from REQUEST-VALIDATION: the document is silent on repeated keys (a hardening clause).
+  const duplicate = await post('{"identifier":"a","password":"b","password":"c"}');
   const upstreamApp = await testApp({ upstream: failingBackend, ...(defect ? { defect } : {}) });
   const upstream = { response: await upstreamApp.post(valid), password: valid.password };
   const methods = await Promise.all(['GET', 'PUT', 'PATCH', 'DELETE'].map((method) => t.call({ method })));
 
-  const posts: Sent[] = [ok1, ok2, wrong, unknown, empty, ...Object.values(malformed), upstream];
+  const posts: Sent[] = [ok1, ok2, wrong, unknown, empty, ...Object.values(malformed), duplicate, upstream];
   const errors = posts.map((s) => s.response).filter((r) => r.status >= 400);
 
   // Documented statuses and media type (POST only: other methods have no documented operation).
@@ -171,6 +172,7 @@ export async function clauseViolations(defect?: Defect): Promise<Set<ClauseId>> 
     'REQUEST-VALIDATION',
     Object.values(malformed).some((s) => s.response.status !== 400),
   );
+  fail('DUPLICATE-KEYS', duplicate.response.status !== 400);
   fail(
     'AUTH-REJECTS-BAD-CREDENTIALS',
     [wrong, unknown, empty].some((s) => s.response.status !== 401),

@@ -45,6 +45,7 @@ export async function testApp(
     failRate?: number;
     random?: () => number;
     addedLatencyMs?: number;
+    jsonDuplicates?: 'reject' | 'last';
   } = {},
 ): Promise<TestApp> {
   const identity = await identityFor(options.defect?.identity);
@@ -57,6 +58,7 @@ export async function testApp(
     ...(options.failRate !== undefined ? { failRate: options.failRate } : {}),
     ...(options.random !== undefined ? { random: options.random } : {}),
     ...(options.addedLatencyMs !== undefined ? { addedLatencyMs: options.addedLatencyMs } : {}),
+    ...(options.jsonDuplicates !== undefined ? { jsonDuplicates: options.jsonDuplicates } : {}),
   });
   const call = (request: Partial<AppRequest>): Promise<AppResponse> =>
     app.handle({
