@@ -30,6 +30,12 @@ export interface SuiteConfig {
   readonly allowRemoteLoad: readonly string[];
   /** REPORTS_DIR as an absolute path, default `reports/output`. */
   readonly reportsDir: string;
+  /** PROBE_IDENTIFIER / PROBE_PASSWORD: an optional second account that takes the wrong-password probes. */
+  readonly probe: { readonly identifier: string; readonly password: string } | undefined;
+  /** CONTRACT_MAX_RPS: the contract run's request-rate cap across all workers; undefined = no cap. */
+  readonly contractMaxRps: number | undefined;
+  /** CONTRACT_POLICY_FILE and CONTRACT_POLICY as set (config/policy.ts reads them against the clause catalog). */
+  readonly contractPolicy: { readonly file: string | undefined; readonly overrides: string | undefined };
 }
 
 export const defaultJwtAlgs = [
@@ -38,7 +44,7 @@ export const defaultJwtAlgs = [
 ] as const;
 
 const documentedStatuses = new Set([200, 400, 401, 502]);
-const secretNames = new Set(['LOGIN_PASSWORD']);
+const secretNames = new Set(['LOGIN_PASSWORD', 'PROBE_PASSWORD']);
 
 /** Every variable the suite reads, with what it means (the README and .env.example list the same). */
 export const variables = {
@@ -53,6 +59,11 @@ export const variables = {
   JWT_ALG_ALLOWLIST: `comma-separated JWS alg values accepted (default ${defaultJwtAlgs.join(',')}); none is refused`,
   ALLOW_REMOTE_LOAD: 'comma-separated hostnames a load run may target besides loopback',
   REPORTS_DIR: 'where reports are written (default reports/output)',
+  PROBE_IDENTIFIER: 'optional second account that takes the wrong-password probes (lockout-safe runs)',
+  PROBE_PASSWORD: 'password of the probe account (secret); lets the suite reset its failure counter',
+  CONTRACT_MAX_RPS: "cap on the contract run's request rate across all workers (requests/s; unset = no cap)",
+  CONTRACT_POLICY_FILE: 'clause policy file replacing config/contract-policy.json',
+  CONTRACT_POLICY: 'comma-separated CLAUSE-ID=verdict or kind=verdict overrides (verdicts: gate, advisory, off)',
 } as const;
 
 function readEnvFile(path: string, what: string): Record<string, string> {
@@ -117,6 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     jwtAlgAllowList: parseAlgs(nonEmpty(vars.JWT_ALG_ALLOWLIST)),
     allowRemoteLoad: splitList(nonEmpty(vars.ALLOW_REMOTE_LOAD)).map((h) => h.toLowerCase()),
     reportsDir: resolve(repoRoot, nonEmpty(vars.REPORTS_DIR) ?? 'reports/output'),
+    probe: parseProbe(nonEmpty(vars.PROBE_IDENTIFIER), nonEmpty(vars.PROBE_PASSWORD), nonEmpty(vars.LOGIN_IDENTIFIER)),
+    contractMaxRps: parsePositiveNumber('CONTRACT_MAX_RPS', nonEmpty(vars.CONTRACT_MAX_RPS), 10_000),
+    contractPolicy: { file: nonEmpty(vars.CONTRACT_POLICY_FILE), overrides: nonEmpty(vars.CONTRACT_POLICY) },
   };
 }
 
@@ -133,6 +147,12 @@ export function describeConfig(config: SuiteConfig): Record<string, string> {
     JWT_ALG_ALLOWLIST: config.jwtAlgAllowList.join(','),
     ALLOW_REMOTE_LOAD: config.allowRemoteLoad.join(',') || '(none)',
     REPORTS_DIR: config.reportsDir,
+    PROBE_IDENTIFIER:
+      config.probe?.identifier ?? '(unset: wrong-password probes use LOGIN_IDENTIFIER, reset by a valid login)',
+    PROBE_PASSWORD: config.probe === undefined ? '(unset)' : redact(config.probe.password),
+    CONTRACT_MAX_RPS: config.contractMaxRps === undefined ? '(no cap)' : String(config.contractMaxRps),
+    CONTRACT_POLICY_FILE: config.contractPolicy.file ?? '(default: config/contract-policy.json)',
+    CONTRACT_POLICY: config.contractPolicy.overrides ?? '(none)',
   };
 }
 
@@ -207,6 +227,32 @@ function parseWaivers(value: string | undefined): ReadonlyMap<number, string> {
     waivers.set(status, match[2].trim());
   }
   return waivers;
+}
+
+function parseProbe(
+  identifier: string | undefined,
+  password: string | undefined,
+  main: string | undefined,
+): SuiteConfig['probe'] {
+  if (identifier === undefined && password === undefined) return undefined;
+  if (identifier === undefined || password === undefined) {
+    throw new ConfigError(
+      `${identifier === undefined ? 'PROBE_IDENTIFIER' : 'PROBE_PASSWORD'} is not set but ${identifier === undefined ? 'PROBE_PASSWORD' : 'PROBE_IDENTIFIER'} is: set both (the suite logs in with the probe account to reset its failure counter) or neither`,
+    );
+  }
+  if (identifier === main) {
+    throw new ConfigError('PROBE_IDENTIFIER equals LOGIN_IDENTIFIER: the probe account must be a second account');
+  }
+  return { identifier, password };
+}
+
+function parsePositiveNumber(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0) || n > max) {
+    throw new ConfigError(`${name}="${value}" must be a number of requests per second above 0 and at most ${max}`);
+  }
+  return n;
 }
 
 function parseAlgs(value: string | undefined): readonly string[] {

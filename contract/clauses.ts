@@ -1,10 +1,18 @@
 // The contract clauses of POST /api/auth/login. Every check, test title, Allure label, reference defect and
 // mutation-table row names one of these ids, so a reader goes from a failure to its clause in one hop.
+export const clauseKinds = ['contract', 'security', 'hardening'] as const;
+export type ClauseKind = (typeof clauseKinds)[number];
+
 export interface Clause {
   readonly id: string;
   readonly title: string;
-  /** Where the clause comes from: the OpenAPI document, or what a login must guarantee beyond it. */
-  readonly source: 'openapi' | 'semantics' | 'security';
+  /**
+   * Where the clause comes from, which decides its default policy (config/contract-policy.json):
+   * `contract` — the OpenAPI document says it; `security` — what any login must guarantee, although the document is
+   * silent; `hardening` — good practice the document does not require (advisory by default: a healthy server that
+   * does otherwise must not turn the gate red).
+   */
+  readonly kind: ClauseKind;
   readonly severity: 'blocker' | 'critical' | 'normal' | 'minor';
 }
 
@@ -12,99 +20,106 @@ const list = [
   {
     id: 'STATUS-DOCUMENTED',
     title: 'every response status is documented (200, 400, 401, 502)',
-    source: 'openapi',
+    kind: 'contract',
     severity: 'blocker',
   },
   {
     id: 'CONTENT-TYPE',
     title: 'responses carry a documented media type (application/json)',
-    source: 'openapi',
+    kind: 'contract',
     severity: 'critical',
   },
-  { id: 'S200-SCHEMA', title: '200 body conforms to AuthLoginResponse', source: 'openapi', severity: 'blocker' },
+  { id: 'S200-SCHEMA', title: '200 body conforms to AuthLoginResponse', kind: 'contract', severity: 'blocker' },
   {
     id: 'ERROR-SCHEMA',
     title: 'error bodies (400, 401, 502) conform to AuthError',
-    source: 'openapi',
+    kind: 'contract',
     severity: 'critical',
   },
   {
     id: 'ERROR-STATUS-MATCH',
     title: 'AuthError.status equals the HTTP status',
-    source: 'semantics',
+    kind: 'contract',
     severity: 'normal',
   },
   {
     id: 'ERROR-NO-INTERNALS',
     title: 'error bodies reveal no stack trace or internal detail',
-    source: 'security',
+    kind: 'security',
     severity: 'critical',
   },
   {
     id: 'TOKEN-JWS',
     title: 'jwt is a compact JWS with an allow-listed alg (never none)',
-    source: 'security',
+    kind: 'security',
     severity: 'blocker',
   },
   {
     id: 'TOKEN-CONSISTENT',
     title: 'jwt = session.tokenized = tokenizedSession.tokenized',
-    source: 'semantics',
+    kind: 'contract',
     severity: 'critical',
   },
   {
     id: 'TOKEN-EXP-MATCHES-SESSION',
     title: 'JWT exp equals session.expires_at (within 1 s)',
-    source: 'semantics',
+    kind: 'security',
     severity: 'critical',
   },
-  { id: 'SESSION-TIMES', title: 'authenticated_at <= now < expires_at', source: 'semantics', severity: 'critical' },
-  { id: 'SESSION-ACTIVE', title: 'a new session is active', source: 'semantics', severity: 'critical' },
+  { id: 'SESSION-TIMES', title: 'authenticated_at <= now < expires_at', kind: 'contract', severity: 'critical' },
+  { id: 'SESSION-ACTIVE', title: 'a new session is active', kind: 'contract', severity: 'critical' },
   {
     id: 'SESSION-IDENTITY',
     title: 'the session belongs to the identity that logged in (email, ids)',
-    source: 'semantics',
+    kind: 'security',
     severity: 'critical',
   },
   {
     id: 'SESSION-UNIQUE',
     title: 'each login issues a fresh session id, sessionToken and jwt',
-    source: 'security',
+    kind: 'security',
     severity: 'critical',
   },
-  { id: 'SEC-NO-SECRET-ECHO', title: 'no response contains the password', source: 'security', severity: 'blocker' },
-  { id: 'SEC-NO-STORE', title: 'a 200 carries Cache-Control: no-store', source: 'security', severity: 'critical' },
+  { id: 'SEC-NO-SECRET-ECHO', title: 'no response contains the password', kind: 'security', severity: 'blocker' },
+  { id: 'SEC-NO-STORE', title: 'a 200 carries Cache-Control: no-store', kind: 'security', severity: 'critical' },
   {
     id: 'REQUEST-VALIDATION',
     title: 'every malformed request gets 400 AuthError',
-    source: 'openapi',
+    kind: 'contract',
     severity: 'critical',
   },
   {
     id: 'AUTH-REJECTS-BAD-CREDENTIALS',
     title: 'wrong or unknown credentials get 401 AuthError',
-    source: 'openapi',
+    kind: 'contract',
     severity: 'blocker',
   },
   {
     id: 'SEC-NO-ENUMERATION-BODY',
     title: '401 bodies for unknown identifier and wrong password are identical',
-    source: 'security',
+    kind: 'security',
     severity: 'critical',
   },
   {
     id: 'SEC-NO-ENUMERATION-TIMING',
     title: '401 timings for unknown identifier and wrong password are indistinguishable',
-    source: 'security',
+    kind: 'security',
     severity: 'critical',
   },
   {
     id: 'UPSTREAM-502',
     title: 'an identity backend failure gets 502 AuthError',
-    source: 'openapi',
+    kind: 'contract',
     severity: 'normal',
   },
-  { id: 'METHODS', title: 'GET, PUT, PATCH, DELETE on the path never succeed', source: 'openapi', severity: 'normal' },
+  {
+    id: 'DUPLICATE-KEYS',
+    title:
+      'a body that repeats a property is refused with 400 (the document is silent; most JSON parsers keep the last)',
+    kind: 'hardening',
+    severity: 'minor',
+  },
+  { id: 'METHODS', title: 'GET, PUT, PATCH, DELETE on the path never succeed', kind: 'security', severity: 'normal' },
 ] as const satisfies readonly Clause[];
 
 export type ClauseId = (typeof list)[number]['id'];

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { clauses } from './clauses.ts';
+import type { ClauseKind } from './clauses.ts';
+import { policyFor } from './policy.ts';
 import { targetEnv } from './support/target-env.ts';
 
 function configOrExit(): ReturnType<typeof loadConfig> {
@@ -21,11 +23,23 @@ const config = configOrExit();
 const outputDir = join(config.reportsDir, 'contract');
 const baseUrl = process.env[targetEnv.baseUrl] ?? config.authBaseUrl;
 
-const clauseIds = (source: string): string =>
+const clauseIds = (kind: ClauseKind): string =>
   clauses
-    .filter((c) => c.source === source)
+    .filter((c) => c.kind === kind)
     .map((c) => c.id)
     .join('|');
+
+// A bad policy file or CONTRACT_POLICY entry stops the run here, in one line, before any target starts.
+try {
+  policyFor(config);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`contract: ${error.message}`);
+  process.exit(2);
+}
+
+// Paced runs (CONTRACT_MAX_RPS) are slower by design: the largest test sends ~250 requests, which the workers share.
+const pacedTimeoutMs = config.contractMaxRps === undefined ? 0 : Math.ceil((250 * 2 * 1000) / config.contractMaxRps);
 
 export default defineConfig({
   testDir: './specs',
@@ -35,7 +49,7 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  timeout: 30_000,
+  timeout: 30_000 + pacedTimeoutMs,
   // A bound for the whole run, roomy enough for `--repeat-each 20` on a busy machine.
   globalTimeout: 20 * 60_000,
   reportSlowTests: null,
@@ -52,8 +66,13 @@ export default defineConfig({
         resultsDir: join(config.reportsDir, 'allure-results'),
         detail: false,
         suiteTitle: false,
-        // First match wins: an unreachable target is infrastructure, a security clause a finding, the rest violations.
+        // First match wins: an unreachable target is infrastructure, a security clause a finding, the rest violations;
+        // a passed test that recorded an advisory finding (label `advisory`, set by support/test.ts) is an advisory.
         categories: [
+          {
+            name: 'Advisories',
+            matchers: { statuses: ['passed'], labels: { advisory: '.+' } },
+          },
           {
             name: 'Infrastructure errors',
             messageRegex:
@@ -67,7 +86,7 @@ export default defineConfig({
           },
           {
             name: 'Contract violations',
-            messageRegex: `[\\s\\S]*\\[(${clauseIds('openapi')}|${clauseIds('semantics')})\\][\\s\\S]*`,
+            messageRegex: `[\\s\\S]*\\[(${clauseIds('contract')}|${clauseIds('hardening')})\\][\\s\\S]*`,
             matchedStatuses: ['failed', 'broken'],
           },
         ],

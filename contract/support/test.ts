@@ -3,8 +3,9 @@
 import { test as base } from '@playwright/test';
 import type { APIRequestContext, TestInfo } from '@playwright/test';
 import * as allure from 'allure-js-commons';
-import { clauseById } from '../clauses.ts';
-import type { Clause } from '../clauses.ts';
+import { clauseById, clauseTag } from '../clauses.ts';
+import type { Clause, ClauseId } from '../clauses.ts';
+import { advisoryAnnotation, contractPolicy, verdictOf } from '../policy.ts';
 import { endpoint, send } from './http.ts';
 import type { Exchange } from './http.ts';
 import { projectTarget, suiteContext } from './context.ts';
@@ -142,10 +143,10 @@ export function clausesInTitle(title: string): Clause[] {
     .filter((c): c is Clause => c !== undefined);
 }
 
-const featureBySource: Record<Clause['source'], string> = {
-  openapi: 'OpenAPI conformance',
-  semantics: 'Login semantics',
+const featureByKind: Record<Clause['kind'], string> = {
+  contract: 'OpenAPI contract',
   security: 'Security',
+  hardening: 'Hardening',
 };
 
 async function labelByClause(testInfo: TestInfo): Promise<void> {
@@ -153,7 +154,7 @@ async function labelByClause(testInfo: TestInfo): Promise<void> {
   const primary = clauses[0];
   if (primary === undefined) return;
   await allure.epic('POST /api/auth/login contract');
-  await allure.feature(featureBySource[primary.source]);
+  await allure.feature(featureByKind[primary.kind]);
   await allure.story(`${primary.id}: ${primary.title}`);
   await allure.severity(primary.severity);
   for (const clause of clauses) await allure.label('clause', clause.id);
@@ -170,7 +171,19 @@ export const test = base.extend<{ api: LoginApi; clauseLabels: void; selftestSto
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring pattern here
     async ({}, use, testInfo) => {
       await labelByClause(testInfo);
+      const primary = clausesInTitle(testInfo.title)[0];
+      if (primary !== undefined && verdictOf(primary.id) === 'off') {
+        testInfo.skip(
+          true,
+          `${clauseTag(primary.id as ClauseId)} is off by the clause policy (${contractPolicy().source})`,
+        );
+      }
       await use();
+      // Advisory findings recorded during the test: labelled, so Allure files the test under "Advisories".
+      const advised = testInfo.annotations.filter((a) => a.type === advisoryAnnotation);
+      for (const id of new Set(advised.flatMap((a) => clausesInTitle(a.description ?? '').map((c) => c.id)))) {
+        await allure.label('advisory', id);
+      }
     },
     { auto: true },
   ],
