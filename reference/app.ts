@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Defect } from './defects.ts';
 import type { IdentityBackend } from './identity/service.ts';
+import { createLockout } from './lockout.ts';
+import type { LockoutPolicy } from './lockout.ts';
 import type { AppResponse, LoginBody, LoginContext, Reply, ReplyContext, SessionBody, SessionDraft } from './reply.ts';
 import { authError, BASE_HEADERS, serialize } from './reply.ts';
 import { parseLoginRequest } from './request.ts';
@@ -35,7 +37,11 @@ export interface AppOptions {
   readonly addedLatencyMs?: number;
   /** Share (0..1) of logins answered 502 as if the identity backend had failed. */
   readonly failRate?: number;
+  /** Lock an existing account for `seconds` after `after` consecutive wrong passwords (off when absent). */
+  readonly lockout?: LockoutPolicy | undefined;
   readonly random?: () => number;
+  /** Clock (epoch ms) of the lockout; tests inject one to step through time. */
+  readonly now?: () => number;
   readonly log?: Logger | undefined;
   /** Test hook: told every token issued (sessionToken, jwt), so a secret scan knows what must never be stored. */
   readonly onTokensIssued?: ((tokens: readonly string[]) => void) | undefined;
@@ -62,6 +68,7 @@ export function createApp(options: AppOptions): App {
   if (options.jsonDuplicates === 'last') lenient.add('duplicate-key');
   const memo = new Map<string, unknown>();
   const warnUpstream = rateLimited(options.log);
+  const lockout = options.lockout ? createLockout(options.lockout, options.now) : undefined;
 
   async function finish(reply: Reply, context: ReplyContext): Promise<AppResponse> {
     const final = defect?.reply ? defect.reply(reply, context) : reply;
@@ -116,12 +123,24 @@ export function createApp(options: AppOptions): App {
         credentials,
       });
     }
-    if (!result.ok) {
+    // A locked account answers exactly like a wrong password, even when the password is right, and only after the
+    // same identity call (the same hashing work), so neither the answer nor its timing reveals the lock. A session
+    // the identity service issued meanwhile is dropped unseen.
+    const { identifier } = credentials;
+    const locked = lockout?.isLocked(identifier) === true;
+    if (lockout && !locked) {
+      if (result.ok) lockout.succeeded(identifier);
+      else if (result.reason === 'wrong-password' && lockout.failed(identifier)) {
+        const { after, seconds } = lockout.policy;
+        options.log?.info({ identifier, failures: after, lockedSeconds: seconds }, 'account locked');
+      }
+    }
+    if (!result.ok || locked) {
       return finish(authError(401, 'invalid_credentials', MESSAGES.credentials), {
         ...base,
         kind: 'bad-credentials',
         credentials,
-        reason: result.reason,
+        reason: result.ok ? 'wrong-password' : result.reason,
       });
     }
 

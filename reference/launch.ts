@@ -14,6 +14,8 @@ export interface ReferenceOptions {
   accountsOut?: string; // write load accounts JSON [{identifier,password}] here
   upstream?: 'managed' | 'dead' | string; // managed: start identity child; dead: closed loopback port; or tcp://127.0.0.1:PORT
   jsonDuplicates?: 'reject' | 'last'; // default 'reject' (400); 'last' keeps the last of repeated keys
+  lockoutAfter?: number; // lock an account after N consecutive wrong passwords; default 0 (off)
+  lockoutSeconds?: number; // how long a lock lasts; default 900
   /** How long to wait for the listening line (OWASP hashing of many accounts takes seconds). Default 120 s. */
   startTimeoutMs?: number;
   /** Receives each stderr line (pino JSON logs). By default logs are kept only to explain a failed start. */
@@ -37,6 +39,8 @@ export async function startReference(o: ReferenceOptions = {}): Promise<RunningR
     'accounts-out': o.accountsOut,
     upstream: o.upstream,
     'json-duplicates': o.jsonDuplicates,
+    'lockout-after': o.lockoutAfter,
+    'lockout-s': o.lockoutSeconds,
   });
   const child = await spawnService('reference/server.ts', 'reference', args, o);
   return { baseUrl: child.url, pid: child.pid, stop: child.stop };

@@ -126,6 +126,10 @@ function upstream(raw: Raw): Upstream {
 
 // ---- the reference (API) entry ----
 
+const MAX_LOCKOUT_AFTER = 1000;
+const DEFAULT_LOCKOUT_S = 900; // Okta's and Keycloak's common 15 minutes
+const MAX_LOCKOUT_S = 86_400;
+
 export interface ServerOptions {
   readonly help: boolean;
   readonly listDefects: boolean;
@@ -138,6 +142,9 @@ export interface ServerOptions {
   readonly upstream: Upstream;
   readonly defect: string | undefined;
   readonly jsonDuplicates: JsonDuplicates;
+  /** Consecutive wrong passwords that lock an account; 0 = no lockout. */
+  readonly lockoutAfter: number;
+  readonly lockoutSeconds: number;
   readonly exitOnStdinClose: boolean;
 }
 
@@ -153,6 +160,8 @@ export const SERVER_FLAGS = {
   upstream: { env: 'REFERENCE_UPSTREAM' },
   defect: { env: 'REFERENCE_DEFECT' },
   'json-duplicates': { env: 'REFERENCE_JSON_DUPLICATES' },
+  'lockout-after': { env: 'REFERENCE_LOCKOUT_AFTER' },
+  'lockout-s': { env: 'REFERENCE_LOCKOUT_S' },
   'exit-on-stdin-close': { boolean: true },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -171,6 +180,8 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     upstream: upstream(raw),
     defect: defect(raw),
     jsonDuplicates: jsonDuplicates(raw),
+    lockoutAfter: integer(raw, 'lockout-after', 0, 0, MAX_LOCKOUT_AFTER),
+    lockoutSeconds: integer(raw, 'lockout-s', DEFAULT_LOCKOUT_S, 1, MAX_LOCKOUT_S),
     exitOnStdinClose: raw.has('exit-on-stdin-close'),
   };
 }
@@ -185,6 +196,8 @@ export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag al
   --upstream U           managed (start the identity service; default), dead (a closed port) or tcp://127.0.0.1:PORT
   --defect NAME          break one contract clause on purpose (see --list-defects)
   --json-duplicates M    a body repeating a key: reject (400; default) or last (accepted with the last value)
+  --lockout-after N      lock an account after N consecutive wrong passwords (default 0: never); it answers 401
+  --lockout-s S          how long a lock lasts, in seconds (default ${DEFAULT_LOCKOUT_S})
   --list-defects         print the defect names, one per line, and exit`;
 
 // ---- the identity entry ----

@@ -60,6 +60,7 @@ runEntry('reference', async () => {
     signer: await createTokenSigner(),
     defect,
     jsonDuplicates: options.jsonDuplicates,
+    lockout: options.lockoutAfter > 0 ? { after: options.lockoutAfter, seconds: options.lockoutSeconds } : undefined,
     addedLatencyMs: options.addedLatencyMs,
     failRate: options.failRate,
     log,
@@ -77,6 +78,8 @@ runEntry('reference', async () => {
       addedLatencyMs: options.addedLatencyMs,
       failRate: options.failRate,
       jsonDuplicates: options.jsonDuplicates,
+      lockoutAfter: options.lockoutAfter,
+      lockoutSeconds: options.lockoutSeconds,
     },
     'reference ready',
   );

@@ -20,6 +20,8 @@ describe('server options', () => {
         upstream: { kind: 'managed' },
         defect: undefined,
         jsonDuplicates: 'reject',
+        lockoutAfter: 0,
+        lockoutSeconds: 900,
         exitOnStdinClose: false,
       },
     );
@@ -38,6 +40,8 @@ describe('server options', () => {
     assert.deepEqual(o.upstream, { kind: 'url', url: 'tcp://127.0.0.1:4200' });
     assert.deepEqual(parseServerOptions(['--upstream', 'dead'], {}).upstream, { kind: 'dead' });
     assert.equal(parseServerOptions([], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates, 'last');
+    const lockout = parseServerOptions(['--lockout-after', '5'], { REFERENCE_LOCKOUT_S: '60' });
+    assert.deepEqual([lockout.lockoutAfter, lockout.lockoutSeconds], [5, 60]);
     assert.equal(
       parseServerOptions(['--json-duplicates', 'reject'], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates,
       'reject',
@@ -70,6 +74,13 @@ describe('server options', () => {
     ['upstream without a port', ['--upstream', 'tcp://127.0.0.1'], {}, /like tcp:\/\/127\.0\.0\.1:4100/],
     ['json duplicates', ['--json-duplicates', 'first'], {}, /--json-duplicates="first" must be reject .* or last/],
     ['env json duplicates', [], { REFERENCE_JSON_DUPLICATES: 'LAST' }, /REFERENCE_JSON_DUPLICATES="LAST" must be/],
+    ['lockout count', ['--lockout-after', 'three'], {}, /--lockout-after="three" must be an integer from 0 to 1000/],
+    [
+      'lockout duration 0',
+      [],
+      { REFERENCE_LOCKOUT_S: '0' },
+      /REFERENCE_LOCKOUT_S="0" must be an integer from 1 to 86400/,
+    ],
     ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
   ];
   for (const [name, argv, env, message] of bad) {

@@ -1,7 +1,6 @@
 // Test support: an app wired to an in-process identity service (fast hashing), and a small request builder.
-import type { App, AppRequest } from '../app.ts';
+import type { App, AppOptions, AppRequest } from '../app.ts';
 import { createApp, LOGIN_PATH } from '../app.ts';
-import type { Defect } from '../defects.ts';
 import type { IdentityBackend, IdentityFaults, IdentityService } from '../identity/service.ts';
 import { createIdentityService } from '../identity/service.ts';
 import type { AppResponse } from '../reply.ts';
@@ -38,28 +37,15 @@ export const failingBackend: IdentityBackend = {
   authenticate: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')),
 };
 
-export async function testApp(
-  options: {
-    defect?: Defect;
-    upstream?: IdentityBackend;
-    failRate?: number;
-    random?: () => number;
-    addedLatencyMs?: number;
-    jsonDuplicates?: 'reject' | 'last';
-  } = {},
-): Promise<TestApp> {
+/** Any app option (defect, policies, clock, random, ...); `upstream` replaces the in-process identity service. */
+export type TestAppOptions = Partial<Omit<AppOptions, 'identity' | 'signer'>> & { readonly upstream?: IdentityBackend };
+
+export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { upstream, ...appOptions } = options;
   const identity = await identityFor(options.defect?.identity);
   signer ??= createTokenSigner();
   const s = await signer;
-  const app = createApp({
-    identity: options.upstream ?? identity,
-    signer: s,
-    defect: options.defect,
-    ...(options.failRate !== undefined ? { failRate: options.failRate } : {}),
-    ...(options.random !== undefined ? { random: options.random } : {}),
-    ...(options.addedLatencyMs !== undefined ? { addedLatencyMs: options.addedLatencyMs } : {}),
-    ...(options.jsonDuplicates !== undefined ? { jsonDuplicates: options.jsonDuplicates } : {}),
-  });
+  const app = createApp({ ...appOptions, identity: upstream ?? identity, signer: s });
   const call = (request: Partial<AppRequest>): Promise<AppResponse> =>
     app.handle({
       method: 'POST',
