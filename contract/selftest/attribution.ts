@@ -1,12 +1,15 @@
 // Reads a Playwright JSON report and says which clauses the failures speak for. A failure's clauses are the tags in
 // its error messages (every check prefixes its clause, e.g. `[TOKEN-JWS]`); a failure without one is charged to the
-// clauses tagged in its title.
+// clauses tagged in its title. An advisory finding (a passed test with an `advisory` annotation) counts as well.
 import { clauseById } from '../clauses.ts';
+import { advisoryAnnotation } from '../policy.ts';
 
 export interface FailedTest {
   readonly title: string;
   readonly clauses: readonly string[];
   readonly message: string;
+  /** A passed test that reported an advisory finding (contract/policy.ts): a kill, never a pass of the clause. */
+  readonly advisory?: true;
 }
 
 interface JsonAnnotation {
@@ -53,7 +56,10 @@ export function failureClauses(messages: readonly string[], title: string): stri
   return fromMessages.length > 0 ? fromMessages : clauseTags(title);
 }
 
-/** Failed tests of the report (of one Playwright project when `project` is given). */
+/**
+ * Failed tests of the report (of one Playwright project when `project` is given), and passed tests that reported an
+ * advisory finding: a defect of an advisory clause is killed when it is reported.
+ */
 export function failedTests(report: JsonReport, project?: string): FailedTest[] {
   const out: FailedTest[] = [];
   const visit = (suite: JsonSuite): void => {
@@ -61,6 +67,17 @@ export function failedTests(report: JsonReport, project?: string): FailedTest[] 
       for (const t of spec.tests) {
         if (project !== undefined && t.projectName !== project) continue;
         for (const r of t.results) {
+          const advisories = [...(t.annotations ?? []), ...(r.annotations ?? [])]
+            .filter((a) => a.type === advisoryAnnotation)
+            .map((a) => a.description ?? '');
+          if (r.status === 'passed' && advisories.length > 0) {
+            out.push({
+              title: spec.title,
+              clauses: clauseTags(advisories.join('\n')),
+              message: `advisory: ${advisories[0] ?? ''}`,
+              advisory: true,
+            });
+          }
           if (r.status === 'passed' || r.status === 'skipped') continue;
           const messages = [...(r.errors ?? []), ...(r.error ? [r.error] : [])].map((e) =>
             (e.message ?? '').replace(ansi, ''),

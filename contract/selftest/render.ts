@@ -22,7 +22,10 @@ function headline(s: SelftestSummary): string {
 function killedBy(o: RunOutcome): string {
   if (o.killedBy.length === 0) return o.note;
   const first = o.killedBy[0];
-  const what = first === undefined ? '' : `${first.title} — failed on ${first.clauses.join(', ')}`;
+  const what =
+    first === undefined
+      ? ''
+      : `${first.title} — ${first.advisory ? 'reported as advisory' : 'failed'} on ${first.clauses.join(', ')}`;
   return o.killedBy.length > 1 ? `${what} (+${o.killedBy.length - 1} more)` : what;
 }
 

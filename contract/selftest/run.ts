@@ -341,7 +341,7 @@ runMain('selftest', async () => {
   });
   for (const o of outcomes) {
     const by = o.killedBy[0]
-      ? ` by ${o.killedBy[0].title} (failed on ${o.killedBy[0].clauses.join(', ')})`
+      ? ` by ${o.killedBy[0].title} (${o.killedBy[0].advisory ? 'reported as advisory' : 'failed'} on ${o.killedBy[0].clauses.join(', ')})`
       : o.note
         ? ` — ${o.note}`
         : '';

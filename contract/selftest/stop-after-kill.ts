@@ -6,6 +6,7 @@
 //   failure itself (status, errors) stays in the report, where run.ts judges it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { TestInfo } from '@playwright/test';
+import { advisoryAnnotation } from '../policy.ts';
 import { failureClauses } from './attribution.ts';
 
 export const selftestMetaKey = 'selftest';
@@ -30,7 +31,15 @@ export async function stopAfterKill(testInfo: TestInfo, run: () => Promise<void>
     testInfo.skip(true, `self-test: ${project.name} already killed by ${readFileSync(project.killedMarker, 'utf8')}`);
   }
   await run();
-  if (testInfo.status === 'passed' || testInfo.status === 'skipped') return;
+  if (testInfo.status === 'passed') {
+    // An advisory clause is killed by being reported: stop there too.
+    const advised = testInfo.annotations.filter((a) => a.type === advisoryAnnotation).map((a) => a.description ?? '');
+    if (failureClauses(advised, '').some((c) => project.declared.includes(c))) {
+      writeFileSync(project.killedMarker, testInfo.title);
+    }
+    return;
+  }
+  if (testInfo.status === 'skipped') return;
   const clauses = failureClauses(
     testInfo.errors.map((e) => e.message ?? ''),
     testInfo.title,

@@ -7,7 +7,8 @@ import { analyzeRun, type RunAnalysis } from '../load-report/analyze.ts';
 import { thresholdLabel } from '../load-report/render.ts';
 import { reviewRun, type Review } from '../review/review.ts';
 
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+/** `advisory`: findings of clauses the policy reports without gating (contract/policy.ts); never fails the gate. */
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'advisory';
 
 export interface GateCheck {
   name: string;
@@ -70,6 +71,47 @@ export function contractResultsCheck(paths: OutputPaths): GateCheck {
   if (n('expected') + n('flaky') === 0)
     return fail(name, `no contract test ran (${counts}): an empty run is not a pass`);
   return pass(name, `${counts} (${age(paths.contractResults)})`);
+}
+
+interface AnnotatedTest {
+  annotations?: { type?: string; description?: string }[];
+  results?: { annotations?: { type?: string; description?: string }[] }[];
+}
+
+function advisoryFindings(suite: unknown, out: Set<string>): void {
+  if (!isRecord(suite)) return;
+  for (const spec of Array.isArray(suite.specs) ? suite.specs : []) {
+    const tests = isRecord(spec) && Array.isArray(spec.tests) ? (spec.tests as AnnotatedTest[]) : [];
+    for (const t of tests) {
+      const annotations = [...(t.annotations ?? []), ...(t.results ?? []).flatMap((r) => r.annotations ?? [])];
+      for (const a of annotations) if (a.type === 'advisory' && a.description) out.add(a.description);
+    }
+  }
+  for (const child of Array.isArray(suite.suites) ? suite.suites : []) advisoryFindings(child, out);
+}
+
+/**
+ * Contract advisories: findings of clauses the policy marks advisory (hardening by default). Shown, never failing;
+ * a missing results file is already the contract tests check's failure.
+ */
+export function contractAdvisoriesCheck(paths: OutputPaths): GateCheck {
+  const name = 'contract advisories';
+  let raw: unknown;
+  try {
+    raw = existsSync(paths.contractResults) ? readJsonFile(paths.contractResults, 'contract results') : undefined;
+  } catch {
+    raw = undefined;
+  }
+  if (!isRecord(raw)) return { name, status: 'skip', detail: 'no contract results to read' };
+  const findings = new Set<string>();
+  for (const s of Array.isArray(raw.suites) ? raw.suites : []) advisoryFindings(s, findings);
+  if (findings.size === 0) return pass(name, 'none: every advisory clause held');
+  const list = [...findings];
+  return {
+    name,
+    status: 'advisory',
+    detail: `${list.length} advisory finding(s), not gating (config/contract-policy.json): ${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}`,
+  };
 }
 
 /** Contract coverage: every documented response (status × media type) exercised, or waived with a reason. */

@@ -9,6 +9,7 @@ import { runMain } from '../../cli/main.ts';
 import { latestLoadRun, outputPaths, type OutputPaths } from '../lib/paths.ts';
 import {
   baselineCheck,
+  contractAdvisoriesCheck,
   contractCoverageCheck,
   contractResultsCheck,
   loadThresholdsCheck,
@@ -43,6 +44,7 @@ export async function evaluateGate(o: GateOptions = {}): Promise<GateResult> {
     contractCoverageCheck(paths),
     loadThresholdsCheck(analysis, why),
     baselineCheck(review.review, review.why, o.requireBaseline ?? false),
+    contractAdvisoriesCheck(paths),
   ];
   return {
     verdict: checks.every((c) => c.status !== 'fail') ? 'pass' : 'fail',
@@ -53,7 +55,7 @@ export async function evaluateGate(o: GateOptions = {}): Promise<GateResult> {
 }
 
 export function gateMarkdown(g: GateResult): string {
-  const icon = { pass: '✅', fail: '❌', skip: '➖' };
+  const icon = { pass: '✅', fail: '❌', skip: '➖', advisory: '⚠️ advisory' };
   const lines = [
     `## ${g.verdict === 'pass' ? '✅' : '❌'} Release gate: ${g.verdict.toUpperCase()}`,
     '',

@@ -44,7 +44,11 @@ ${table(
   ['', 'Check', 'Detail'],
   checks.map((c): Cell[] => {
     const s = c.status === 'pass' || c.status === 'fail' || c.status === 'skip' ? c.status : 'info';
-    return [{ html: badge(s) }, { html: esc(c.name), cls: 'l' }, { html: esc(c.detail), cls: 'l' }];
+    return [
+      { html: c.status === 'advisory' ? badge('warn', 'ADVISORY') : badge(s) },
+      { html: esc(c.name), cls: 'l' },
+      { html: esc(c.detail), cls: 'l' },
+    ];
   }),
   { left: [1, 2] },
 )}</section>`

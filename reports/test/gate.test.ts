@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluateGate, writeGate } from '../gate/gate.ts';
@@ -26,8 +26,31 @@ test('everything present and green: the gate passes', async () => {
   assert.equal(g.verdict, 'pass', JSON.stringify(g.checks, null, 1));
   assert.deepEqual(
     g.checks.map((c) => c.status),
-    ['pass', 'pass', 'pass', 'pass'],
+    ['pass', 'pass', 'pass', 'pass', 'pass'],
   );
+});
+
+test('an advisory finding is shown as an advisory row and does not fail the gate', async () => {
+  const paths = await passingSetup();
+  const results = JSON.parse(readFileSync(paths.contractResults, 'utf8')) as { suites: { specs: unknown[] }[] };
+  const finding = '[DUPLICATE-KEYS] statusIs400: password repeated: expected 400, got 401';
+  results.suites[0]?.specs.push({
+    title: '[DUPLICATE-KEYS] a body that repeats a property gets 400 AuthError',
+    ok: true,
+    tests: [
+      { annotations: [], results: [{ status: 'passed', annotations: [{ type: 'advisory', description: finding }] }] },
+    ],
+  });
+  writeFileSync(paths.contractResults, JSON.stringify(results));
+  const g = await evaluateGate({ paths, runDir: join(paths.loadRuns, 'current') });
+  assert.equal(g.verdict, 'pass', JSON.stringify(g.checks, null, 1));
+  assert.equal(statusOf(g, 'contract advisories'), 'advisory');
+  assert.match(
+    g.checks.find((c) => c.name === 'contract advisories')?.detail ?? '',
+    /1 advisory finding.*DUPLICATE-KEYS/,
+  );
+  writeGate(g, paths);
+  assert.match(readFileSync(paths.gateMd, 'utf8'), /\| ⚠️ advisory \| contract advisories \|/);
 });
 
 test('a failing contract test fails the gate and is named', async () => {
@@ -95,7 +118,7 @@ test('gate.json and gate.md are written; the CLI exits 1 on fail', async () => {
     checks: { name: string; status: string; detail: string }[];
   };
   assert.equal(written.verdict, 'fail');
-  assert.equal(written.checks.length, 4);
+  assert.equal(written.checks.length, 5);
   assert.match(readFileSync(paths.gateMd, 'utf8'), /Release gate: FAIL/);
 
   // The CLI itself: exit 1 on a failing verdict, with gate.json written (bad usage: see cli.test.ts).
