@@ -6,6 +6,7 @@ import type { Defect } from './defects.ts';
 import type { IdentityBackend } from './identity/service.ts';
 import { createLockout } from './lockout.ts';
 import type { LockoutPolicy } from './lockout.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import type { AppResponse, LoginBody, LoginContext, Reply, ReplyContext, SessionBody, SessionDraft } from './reply.ts';
 import { authError, BASE_HEADERS, serialize } from './reply.ts';
 import { parseLoginRequest } from './request.ts';
@@ -39,8 +40,10 @@ export interface AppOptions {
   readonly failRate?: number;
   /** Lock an existing account for `seconds` after `after` consecutive wrong passwords (off when absent). */
   readonly lockout?: LockoutPolicy | undefined;
+  /** Requests per second per client address (all paths and methods), answered 429 beyond it; 0 or absent = off. */
+  readonly rateLimit?: number;
   readonly random?: () => number;
-  /** Clock (epoch ms) of the lockout; tests inject one to step through time. */
+  /** Clock (epoch ms) of the lockout and the rate limit; tests inject one to step through time. */
   readonly now?: () => number;
   readonly log?: Logger | undefined;
   /** Test hook: told every token issued (sessionToken, jwt), so a secret scan knows what must never be stored. */
@@ -55,6 +58,7 @@ const MESSAGES = {
   notFound: 'No such endpoint.',
   method: 'Only POST is allowed on this path.',
   credentials: 'The identifier or password is incorrect.',
+  tooMany: 'Too many requests from this client; retry after the number of seconds in Retry-After.',
   upstream: 'The identity service is unavailable; try again later.',
 };
 
@@ -69,14 +73,24 @@ export function createApp(options: AppOptions): App {
   const memo = new Map<string, unknown>();
   const warnUpstream = rateLimited(options.log);
   const lockout = options.lockout ? createLockout(options.lockout, options.now) : undefined;
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, options.now) : undefined;
 
   async function finish(reply: Reply, context: ReplyContext): Promise<AppResponse> {
-    const final = defect?.reply ? defect.reply(reply, context) : reply;
+    return deliver(defect?.reply ? defect.reply(reply, context) : reply);
+  }
+
+  async function deliver(reply: Reply): Promise<AppResponse> {
     if (addedLatencyMs > 0) await sleep(addedLatencyMs);
-    return serialize(final);
+    return serialize(reply);
   }
 
   async function handle(request: AppRequest): Promise<AppResponse> {
+    // Before anything else, as a gateway would: every request counts, whatever its path, method or body. The 429 is
+    // a deployment policy, not a login answer, so no defect of the catalog touches it.
+    const retryAfter = limiter?.take(request.remoteAddress) ?? 0;
+    if (retryAfter > 0) {
+      return deliver(authError(429, 'too_many_requests', MESSAGES.tooMany, { 'retry-after': String(retryAfter) }));
+    }
     const path = request.url.split('?')[0];
     const base = { method: request.method, rawBody: request.body.toString('utf8'), memo };
     if (path !== LOGIN_PATH)

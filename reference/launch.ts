@@ -16,6 +16,7 @@ export interface ReferenceOptions {
   jsonDuplicates?: 'reject' | 'last'; // default 'reject' (400); 'last' keeps the last of repeated keys
   lockoutAfter?: number; // lock an account after N consecutive wrong passwords; default 0 (off)
   lockoutSeconds?: number; // how long a lock lasts; default 900
+  rateLimit?: number; // requests per second per client address, then 429; default 0 (off)
   /** How long to wait for the listening line (OWASP hashing of many accounts takes seconds). Default 120 s. */
   startTimeoutMs?: number;
   /** Receives each stderr line (pino JSON logs). By default logs are kept only to explain a failed start. */
@@ -41,6 +42,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<RunningR
     'json-duplicates': o.jsonDuplicates,
     'lockout-after': o.lockoutAfter,
     'lockout-s': o.lockoutSeconds,
+    'rate-limit': o.rateLimit,
   });
   const child = await spawnService('reference/server.ts', 'reference', args, o);
   return { baseUrl: child.url, pid: child.pid, stop: child.stop };

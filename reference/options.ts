@@ -129,6 +129,7 @@ function upstream(raw: Raw): Upstream {
 const MAX_LOCKOUT_AFTER = 1000;
 const DEFAULT_LOCKOUT_S = 900; // Okta's and Keycloak's common 15 minutes
 const MAX_LOCKOUT_S = 86_400;
+const MAX_RATE_LIMIT = 1_000_000;
 
 export interface ServerOptions {
   readonly help: boolean;
@@ -145,6 +146,8 @@ export interface ServerOptions {
   /** Consecutive wrong passwords that lock an account; 0 = no lockout. */
   readonly lockoutAfter: number;
   readonly lockoutSeconds: number;
+  /** Requests per second per client address; 0 = no limit. */
+  readonly rateLimit: number;
   readonly exitOnStdinClose: boolean;
 }
 
@@ -162,6 +165,7 @@ export const SERVER_FLAGS = {
   'json-duplicates': { env: 'REFERENCE_JSON_DUPLICATES' },
   'lockout-after': { env: 'REFERENCE_LOCKOUT_AFTER' },
   'lockout-s': { env: 'REFERENCE_LOCKOUT_S' },
+  'rate-limit': { env: 'REFERENCE_RATE_LIMIT' },
   'exit-on-stdin-close': { boolean: true },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -182,6 +186,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     jsonDuplicates: jsonDuplicates(raw),
     lockoutAfter: integer(raw, 'lockout-after', 0, 0, MAX_LOCKOUT_AFTER),
     lockoutSeconds: integer(raw, 'lockout-s', DEFAULT_LOCKOUT_S, 1, MAX_LOCKOUT_S),
+    rateLimit: integer(raw, 'rate-limit', 0, 0, MAX_RATE_LIMIT),
     exitOnStdinClose: raw.has('exit-on-stdin-close'),
   };
 }
@@ -198,6 +203,7 @@ export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag al
   --json-duplicates M    a body repeating a key: reject (400; default) or last (accepted with the last value)
   --lockout-after N      lock an account after N consecutive wrong passwords (default 0: never); it answers 401
   --lockout-s S          how long a lock lasts, in seconds (default ${DEFAULT_LOCKOUT_S})
+  --rate-limit N         at most N requests per second per client address, then 429 with Retry-After (default 0: off)
   --list-defects         print the defect names, one per line, and exit`;
 
 // ---- the identity entry ----

@@ -61,6 +61,7 @@ runEntry('reference', async () => {
     defect,
     jsonDuplicates: options.jsonDuplicates,
     lockout: options.lockoutAfter > 0 ? { after: options.lockoutAfter, seconds: options.lockoutSeconds } : undefined,
+    rateLimit: options.rateLimit,
     addedLatencyMs: options.addedLatencyMs,
     failRate: options.failRate,
     log,
@@ -80,6 +81,7 @@ runEntry('reference', async () => {
       jsonDuplicates: options.jsonDuplicates,
       lockoutAfter: options.lockoutAfter,
       lockoutSeconds: options.lockoutSeconds,
+      rateLimit: options.rateLimit,
     },
     'reference ready',
   );

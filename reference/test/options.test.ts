@@ -22,6 +22,7 @@ describe('server options', () => {
         jsonDuplicates: 'reject',
         lockoutAfter: 0,
         lockoutSeconds: 900,
+        rateLimit: 0,
         exitOnStdinClose: false,
       },
     );
@@ -42,6 +43,7 @@ describe('server options', () => {
     assert.equal(parseServerOptions([], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates, 'last');
     const lockout = parseServerOptions(['--lockout-after', '5'], { REFERENCE_LOCKOUT_S: '60' });
     assert.deepEqual([lockout.lockoutAfter, lockout.lockoutSeconds], [5, 60]);
+    assert.equal(parseServerOptions(['--rate-limit=50'], { REFERENCE_RATE_LIMIT: '10' }).rateLimit, 50);
     assert.equal(
       parseServerOptions(['--json-duplicates', 'reject'], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates,
       'reject',
@@ -81,6 +83,7 @@ describe('server options', () => {
       { REFERENCE_LOCKOUT_S: '0' },
       /REFERENCE_LOCKOUT_S="0" must be an integer from 1 to 86400/,
     ],
+    ['rate limit fraction', ['--rate-limit', '0.5'], {}, /--rate-limit="0.5" must be an integer from 0 to 1000000/],
     ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
   ];
   for (const [name, argv, env, message] of bad) {
