@@ -36,6 +36,8 @@ export interface AppOptions {
   /** 'last': a body repeating a key is accepted with the last value, as Node's JSON.parse, Go and Jackson do. */
   readonly jsonDuplicates?: 'reject' | 'last';
   readonly addedLatencyMs?: number;
+  /** Each answer is delayed by a further uniformly random 0..N ms (drawn from `random`): a jittery network. */
+  readonly jitterMs?: number;
   /** Share (0..1) of logins answered 502 as if the identity backend had failed. */
   readonly failRate?: number;
   /** Lock an existing account for `seconds` after `after` consecutive wrong passwords (off when absent). */
@@ -46,6 +48,8 @@ export interface AppOptions {
   /** Clock (epoch ms) of the lockout and the rate limit; tests inject one to step through time. */
   readonly now?: () => number;
   readonly log?: Logger | undefined;
+  /** Test hook: how an answer is delayed (by default a real timer), so tests can see each delay without waiting. */
+  readonly sleep?: (ms: number) => Promise<unknown>;
   /** Test hook: told every token issued (sessionToken, jwt), so a secret scan knows what must never be stored. */
   readonly onTokensIssued?: ((tokens: readonly string[]) => void) | undefined;
 }
@@ -67,6 +71,8 @@ export function createApp(options: AppOptions): App {
   const random = options.random ?? Math.random;
   const failRate = options.failRate ?? 0;
   const addedLatencyMs = options.addedLatencyMs ?? 0;
+  const jitterMs = options.jitterMs ?? 0;
+  const delay = options.sleep ?? sleep;
   // The policy and the defect `duplicate-keys-last-value` share one mechanism: the validator's lenient set.
   const lenient = new Set<RequestProblem>(defect?.lenient ?? []);
   if (options.jsonDuplicates === 'last') lenient.add('duplicate-key');
@@ -80,7 +86,9 @@ export function createApp(options: AppOptions): App {
   }
 
   async function deliver(reply: Reply): Promise<AppResponse> {
-    if (addedLatencyMs > 0) await sleep(addedLatencyMs);
+    // Whole milliseconds 0..N, each equally likely (random() is below 1).
+    const ms = addedLatencyMs + (jitterMs > 0 ? Math.floor(random() * (jitterMs + 1)) : 0);
+    if (ms > 0) await delay(ms);
     return serialize(reply);
   }
 

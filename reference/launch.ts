@@ -17,6 +17,7 @@ export interface ReferenceOptions {
   lockoutAfter?: number; // lock an account after N consecutive wrong passwords; default 0 (off)
   lockoutSeconds?: number; // how long a lock lasts; default 900
   rateLimit?: number; // requests per second per client address, then 429; default 0 (off)
+  jitterMs?: number; // each answer waits a further uniform 0..N ms (on top of addedLatencyMs); default 0
   /** How long to wait for the listening line (OWASP hashing of many accounts takes seconds). Default 120 s. */
   startTimeoutMs?: number;
   /** Receives each stderr line (pino JSON logs). By default logs are kept only to explain a failed start. */
@@ -43,6 +44,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<RunningR
     'lockout-after': o.lockoutAfter,
     'lockout-s': o.lockoutSeconds,
     'rate-limit': o.rateLimit,
+    'jitter-ms': o.jitterMs,
   });
   const child = await spawnService('reference/server.ts', 'reference', args, o);
   return { baseUrl: child.url, pid: child.pid, stop: child.stop };

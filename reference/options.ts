@@ -130,6 +130,7 @@ const MAX_LOCKOUT_AFTER = 1000;
 const DEFAULT_LOCKOUT_S = 900; // Okta's and Keycloak's common 15 minutes
 const MAX_LOCKOUT_S = 86_400;
 const MAX_RATE_LIMIT = 1_000_000;
+const MAX_JITTER_MS = 10_000;
 
 export interface ServerOptions {
   readonly help: boolean;
@@ -148,6 +149,8 @@ export interface ServerOptions {
   readonly lockoutSeconds: number;
   /** Requests per second per client address; 0 = no limit. */
   readonly rateLimit: number;
+  /** Each answer is delayed by a further uniformly random 0..N ms. */
+  readonly jitterMs: number;
   readonly exitOnStdinClose: boolean;
 }
 
@@ -166,6 +169,7 @@ export const SERVER_FLAGS = {
   'lockout-after': { env: 'REFERENCE_LOCKOUT_AFTER' },
   'lockout-s': { env: 'REFERENCE_LOCKOUT_S' },
   'rate-limit': { env: 'REFERENCE_RATE_LIMIT' },
+  'jitter-ms': { env: 'REFERENCE_JITTER_MS' },
   'exit-on-stdin-close': { boolean: true },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -187,6 +191,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     lockoutAfter: integer(raw, 'lockout-after', 0, 0, MAX_LOCKOUT_AFTER),
     lockoutSeconds: integer(raw, 'lockout-s', DEFAULT_LOCKOUT_S, 1, MAX_LOCKOUT_S),
     rateLimit: integer(raw, 'rate-limit', 0, 0, MAX_RATE_LIMIT),
+    jitterMs: integer(raw, 'jitter-ms', 0, 0, MAX_JITTER_MS),
     exitOnStdinClose: raw.has('exit-on-stdin-close'),
   };
 }
@@ -204,6 +209,7 @@ export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag al
   --lockout-after N      lock an account after N consecutive wrong passwords (default 0: never); it answers 401
   --lockout-s S          how long a lock lasts, in seconds (default ${DEFAULT_LOCKOUT_S})
   --rate-limit N         at most N requests per second per client address, then 429 with Retry-After (default 0: off)
+  --jitter-ms N          delay every answer by a further random 0..N ms, uniform (default 0; at most ${MAX_JITTER_MS})
   --list-defects         print the defect names, one per line, and exit`;
 
 // ---- the identity entry ----

@@ -63,6 +63,7 @@ runEntry('reference', async () => {
     lockout: options.lockoutAfter > 0 ? { after: options.lockoutAfter, seconds: options.lockoutSeconds } : undefined,
     rateLimit: options.rateLimit,
     addedLatencyMs: options.addedLatencyMs,
+    jitterMs: options.jitterMs,
     failRate: options.failRate,
     log,
     onTokensIssued: tokenJournal(process.env.REFERENCE_TOKEN_JOURNAL),
@@ -82,6 +83,7 @@ runEntry('reference', async () => {
       lockoutAfter: options.lockoutAfter,
       lockoutSeconds: options.lockoutSeconds,
       rateLimit: options.rateLimit,
+      jitterMs: options.jitterMs,
     },
     'reference ready',
   );

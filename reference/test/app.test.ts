@@ -204,6 +204,36 @@ describe('--added-latency-ms', () => {
   });
 });
 
+describe('--jitter-ms', () => {
+  test('each answer waits the added latency plus a uniform 0..N ms drawn from the injected random', async () => {
+    const draws = [0, 0.5, 0.999_999, 0.25];
+    const delays: number[] = [];
+    const t = await testApp({
+      addedLatencyMs: 10,
+      jitterMs: 50,
+      random: () => draws[delays.length]!,
+      sleep: async (ms) => void delays.push(ms),
+    });
+    for (let i = 0; i < draws.length; i++) await t.post({ identifier: 'x', password: 'y' });
+    assert.deepEqual(delays, [10, 35, 60, 22]);
+    for (const ms of delays) assert.ok(ms >= 10 && ms <= 60);
+  });
+
+  test('the delay is real, and every kind of answer gets it', async () => {
+    const t = await testApp({ jitterMs: 40, random: () => 0.999 });
+    const started = performance.now();
+    await t.call({ method: 'GET', url: '/elsewhere' });
+    assert.ok(performance.now() - started >= 39);
+  });
+
+  test('off by default: no delay is asked for', async () => {
+    const delays: number[] = [];
+    const t = await testApp({ sleep: async (ms) => void delays.push(ms) });
+    await t.post({ identifier: 'x', password: 'y' });
+    assert.deepEqual(delays, []);
+  });
+});
+
 describe('--json-duplicates', () => {
   // The repeated password decides the outcome, so a mode that ignored the last value (or kept the first) fails here.
   const twice = (first: string, last: string): string =>

@@ -23,6 +23,7 @@ describe('server options', () => {
         lockoutAfter: 0,
         lockoutSeconds: 900,
         rateLimit: 0,
+        jitterMs: 0,
         exitOnStdinClose: false,
       },
     );
@@ -44,6 +45,7 @@ describe('server options', () => {
     const lockout = parseServerOptions(['--lockout-after', '5'], { REFERENCE_LOCKOUT_S: '60' });
     assert.deepEqual([lockout.lockoutAfter, lockout.lockoutSeconds], [5, 60]);
     assert.equal(parseServerOptions(['--rate-limit=50'], { REFERENCE_RATE_LIMIT: '10' }).rateLimit, 50);
+    assert.equal(parseServerOptions([], { REFERENCE_JITTER_MS: '250' }).jitterMs, 250);
     assert.equal(
       parseServerOptions(['--json-duplicates', 'reject'], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates,
       'reject',
@@ -84,6 +86,7 @@ describe('server options', () => {
       /REFERENCE_LOCKOUT_S="0" must be an integer from 1 to 86400/,
     ],
     ['rate limit fraction', ['--rate-limit', '0.5'], {}, /--rate-limit="0.5" must be an integer from 0 to 1000000/],
+    ['jitter too big', ['--jitter-ms', '10001'], {}, /--jitter-ms="10001" must be an integer from 0 to 10000/],
     ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
   ];
   for (const [name, argv, env, message] of bad) {
