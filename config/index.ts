@@ -1,9 +1,13 @@
 // The one typed configuration loader. Precedence: process env > `.env` > `config/environments/<TARGET_ENV>.env`.
 // Every problem is a ConfigError whose message is one line naming the variable and what is expected.
+// NODE_EXTRA_CA_CERTS and the proxy variables come from the process environment only (Node and k6 read them there).
+import { X509Certificate } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'dotenv';
+import { ProxyConfigError, proxySettingsFromEnv, describeProxy } from './proxy.ts';
+import type { ProxySettings } from './proxy.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const environmentsDir = join(repoRoot, 'config', 'environments');
@@ -15,10 +19,16 @@ export class ConfigError extends Error {
 export interface SuiteConfig {
   /** TARGET_ENV, default `local`: picks `config/environments/<name>.env`. */
   readonly targetEnv: string;
+  /** That file, or undefined when it does not exist (then every variable comes from the environment or `.env`). */
+  readonly environmentFile: string | undefined;
   /** AUTH_BASE_URL without trailing slash; undefined => the reference service is started on loopback. */
   readonly authBaseUrl: string | undefined;
   /** AUTH_FAULT_BASE_URL: a deployment whose identity upstream is down, to validate the documented 502. */
   readonly authFaultBaseUrl: string | undefined;
+  /** NODE_EXTRA_CA_CERTS (process env only), checked readable and PEM: a private CA the target's certificate chains to. */
+  readonly extraCaCerts: string | undefined;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (process env only), with Go's (k6's) rules: see config/proxy.ts. */
+  readonly proxy: ProxySettings;
   readonly login: { readonly identifier: string; readonly password: string };
   /** LOAD_ACCOUNTS_FILE as an absolute path (relative values resolve against the repository root). */
   readonly loadAccountsFile: string | undefined;
@@ -91,12 +101,14 @@ export function resolveVariables(env: NodeJS.ProcessEnv = process.env): Record<s
     throw new ConfigError(`TARGET_ENV="${targetEnv}" is not a valid environment name (letters, digits, - and _)`);
   }
   const envFile = join(environmentsDir, `${targetEnv}.env`);
-  if (!existsSync(envFile)) {
+  const hasFile = existsSync(envFile);
+  // No file is fine when the target comes from the environment (e.g. a CI environment whose variables are secrets).
+  if (!hasFile && nonEmpty(env.AUTH_BASE_URL) === undefined && nonEmpty(dotEnv.AUTH_BASE_URL) === undefined) {
     throw new ConfigError(
-      `TARGET_ENV="${targetEnv}" is unknown: no config/environments/${targetEnv}.env (known: ${availableEnvironments().join(', ')})`,
+      `TARGET_ENV="${targetEnv}" has no config/environments/${targetEnv}.env and AUTH_BASE_URL is not set: set AUTH_BASE_URL, LOGIN_IDENTIFIER and LOGIN_PASSWORD in the environment, or create that file (known: ${availableEnvironments().join(', ')})`,
     );
   }
-  const fromFile = readEnvFile(envFile, 'environment file');
+  const fromFile = hasFile ? readEnvFile(envFile, 'environment file') : {};
   const merged: Record<string, string | undefined> = { ...fromFile, ...dotEnv };
   for (const name of Object.keys(variables)) {
     if (env[name] !== undefined) merged[name] = env[name];
@@ -115,10 +127,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     );
   }
   const managed = authBaseUrl === undefined;
+  const envFile = join(environmentsDir, `${targetEnv}.env`);
   return {
     targetEnv,
+    environmentFile: existsSync(envFile) ? envFile : undefined,
     authBaseUrl,
     authFaultBaseUrl: parseBaseUrl('AUTH_FAULT_BASE_URL', nonEmpty(vars.AUTH_FAULT_BASE_URL)),
+    extraCaCerts: parseCaFile(nonEmpty(env.NODE_EXTRA_CA_CERTS)),
+    proxy: parseProxies(env),
     login: {
       identifier: required(vars, 'LOGIN_IDENTIFIER', targetEnv, managed),
       password: required(vars, 'LOGIN_PASSWORD', targetEnv, managed),
@@ -137,9 +153,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
 /** The configuration as printable strings, secrets redacted. */
 export function describeConfig(config: SuiteConfig): Record<string, string> {
   return {
-    TARGET_ENV: config.targetEnv,
+    TARGET_ENV:
+      config.environmentFile === undefined
+        ? `${config.targetEnv} (no config/environments/${config.targetEnv}.env: variables from the environment)`
+        : config.targetEnv,
     AUTH_BASE_URL: config.authBaseUrl ?? '(unset: reference service on loopback)',
     AUTH_FAULT_BASE_URL: config.authFaultBaseUrl ?? '(unset)',
+    NODE_EXTRA_CA_CERTS: config.extraCaCerts ?? '(unset: public CAs only)',
+    ...describeProxy(config.proxy),
     LOGIN_IDENTIFIER: config.login.identifier,
     LOGIN_PASSWORD: redact(config.login.password),
     LOAD_ACCOUNTS_FILE: config.loadAccountsFile ?? '(unset)',
@@ -193,6 +214,40 @@ function parseBaseUrl(name: string, value: string | undefined): string | undefin
     throw new ConfigError(`${name}="${url.origin}…" must be a plain base URL without credentials, query or fragment`);
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** NODE_EXTRA_CA_CERTS as Node reads it at start (relative to the working directory): a PEM certificate file. */
+function parseCaFile(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = resolve(value);
+  const fix = 'point it at the PEM file of the CA that signed the target certificate, or unset it';
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `is not readable (${code ?? 'error'})`;
+    throw new ConfigError(`NODE_EXTRA_CA_CERTS="${value}" ${why}: ${fix}`);
+  }
+  try {
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate');
+    new X509Certificate(text);
+  } catch {
+    throw new ConfigError(
+      `NODE_EXTRA_CA_CERTS="${value}" holds no valid PEM certificate (-----BEGIN CERTIFICATE-----): ${fix} (DER converts with openssl x509 -inform der -in ca.der -out ca.pem)`,
+    );
+  }
+  return path;
+}
+
+function parseProxies(env: NodeJS.ProcessEnv): ProxySettings {
+  try {
+    return proxySettingsFromEnv(env);
+  } catch (error) {
+    if (error instanceof ProxyConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function parseReadableFile(name: string, value: string | undefined): string | undefined {

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, defaultJwtAlgs, describeConfig, loadConfig } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
+const fixtureCa = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tls', 'ca.crt');
+const notPem = join(dir, 'not-pem.crt');
+writeFileSync(notPem, 'just text\n');
+const brokenPem = join(dir, 'broken.pem');
+writeFileSync(brokenPem, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n');
 
 function expectError(env: NodeJS.ProcessEnv, pattern: RegExp): void {
   assert.throws(
@@ -45,6 +51,49 @@ test('staging reads its waivers from staging.env and credentials from the caller
   assert.match(config.contractWaivers.get(502) ?? '', /cannot be induced on staging/);
 });
 
+test('a TARGET_ENV without a file works when the environment gives the target and the account (CI secrets)', () => {
+  const config = loadConfig({
+    TARGET_ENV: 'preprod',
+    AUTH_BASE_URL: 'https://gw.example.test/auth-service/',
+    LOGIN_IDENTIFIER: 'qa@example.test',
+    LOGIN_PASSWORD: 'pw',
+  });
+  assert.equal(config.targetEnv, 'preprod');
+  assert.equal(config.environmentFile, undefined);
+  assert.equal(config.authBaseUrl, 'https://gw.example.test/auth-service', 'path prefix kept, trailing slash dropped');
+  assert.equal(config.contractWaivers.size, 0);
+  assert.match(describeConfig(config).TARGET_ENV ?? '', /^preprod \(no config\/environments\/preprod\.env: variables/);
+  assert.match(
+    loadConfig({ TARGET_ENV: 'staging', AUTH_BASE_URL: 'https://a.test', LOGIN_IDENTIFIER: 'q', LOGIN_PASSWORD: 'p' })
+      .environmentFile ?? '',
+    /staging\.env$/,
+  );
+});
+
+test('NODE_EXTRA_CA_CERTS and the proxy variables are read from the process environment and printed', () => {
+  const config = loadConfig({
+    NODE_EXTRA_CA_CERTS: fixtureCa,
+    HTTPS_PROXY: 'http://qa:Pr0xy-Secret@proxy.example.test:3128',
+    no_proxy: '.internal.test',
+  });
+  assert.equal(config.extraCaCerts, fixtureCa);
+  assert.equal(config.proxy.https?.url.host, 'proxy.example.test:3128');
+  assert.equal(config.proxy.http, undefined);
+  const printed = describeConfig(config);
+  assert.equal(printed.NODE_EXTRA_CA_CERTS, fixtureCa);
+  assert.match(printed.HTTPS_PROXY ?? '', /^http:\/\/\*\*\*@proxy\.example\.test:3128\/ \(HTTPS_PROXY\)$/);
+  assert.doesNotMatch(JSON.stringify(printed), /Pr0xy-Secret/);
+  assert.equal(loadConfig({}).extraCaCerts, undefined);
+});
+
+test('a bad proxy URL never echoes its password', () => {
+  expectError({ HTTPS_PROXY: 'http://qa:Pr0xy-Secret@proxy.example.test:99999' }, /HTTPS_PROXY="http:\/\/\*\*\*@proxy/);
+  assert.throws(
+    () => loadConfig({ HTTPS_PROXY: 'http://qa:Pr0xy-Secret@proxy.example.test:99999' }),
+    (error: Error) => !error.message.includes('Pr0xy-Secret'),
+  );
+});
+
 test('describeConfig redacts the password', () => {
   const printed = JSON.stringify(describeConfig(loadConfig({ LOGIN_PASSWORD: 'Sup3r-Secret' })));
   assert.doesNotMatch(printed, /Sup3r-Secret/);
@@ -52,7 +101,16 @@ test('describeConfig redacts the password', () => {
 });
 
 const bad: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
-  ['unknown TARGET_ENV', { TARGET_ENV: 'qa9' }, /TARGET_ENV="qa9" is unknown.*known: local, production, staging/],
+  [
+    'TARGET_ENV without a file and without AUTH_BASE_URL',
+    { TARGET_ENV: 'qa9' },
+    /TARGET_ENV="qa9" has no config\/environments\/qa9\.env and AUTH_BASE_URL is not set: set AUTH_BASE_URL, LOGIN_IDENTIFIER and LOGIN_PASSWORD in the environment, or create that file \(known: local, production, staging\)/,
+  ],
+  [
+    'TARGET_ENV without a file: the credentials must come from the environment too',
+    { TARGET_ENV: 'preprod', AUTH_BASE_URL: 'https://gw.example.test', LOGIN_IDENTIFIER: 'qa@example.test' },
+    /LOGIN_PASSWORD is required but not set: set LOGIN_PASSWORD in the environment \(or \.env\) for TARGET_ENV=preprod/,
+  ],
   ['TARGET_ENV with a path', { TARGET_ENV: '../x' }, /TARGET_ENV="..\/x" is not a valid environment name/],
   [
     'malformed AUTH_BASE_URL',
@@ -80,6 +138,42 @@ const bad: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
   ['bad waiver', { CONTRACT_WAIVERS: '503=down' }, /CONTRACT_WAIVERS entry "503=down" is invalid/],
   ['waiver without reason', { CONTRACT_WAIVERS: '502=' }, /CONTRACT_WAIVERS entry "502=" is invalid/],
   ['alg none', { JWT_ALG_ALLOWLIST: 'ES256,none' }, /JWT_ALG_ALLOWLIST must not contain "none"/],
+  [
+    'NODE_EXTRA_CA_CERTS missing',
+    { NODE_EXTRA_CA_CERTS: join(dir, 'no-ca.pem') },
+    /NODE_EXTRA_CA_CERTS=".*no-ca\.pem" does not exist: point it at the PEM file of the CA/,
+  ],
+  [
+    'NODE_EXTRA_CA_CERTS is a folder',
+    { NODE_EXTRA_CA_CERTS: dir },
+    /NODE_EXTRA_CA_CERTS=".*" is a folder: point it at the PEM file/,
+  ],
+  [
+    'NODE_EXTRA_CA_CERTS not PEM',
+    { NODE_EXTRA_CA_CERTS: notPem },
+    /NODE_EXTRA_CA_CERTS=".*not-pem\.crt" holds no valid PEM certificate/,
+  ],
+  [
+    'NODE_EXTRA_CA_CERTS a broken PEM',
+    { NODE_EXTRA_CA_CERTS: brokenPem },
+    /NODE_EXTRA_CA_CERTS=".*broken\.pem" holds no valid PEM certificate/,
+  ],
+  [
+    'HTTPS_PROXY malformed',
+    { HTTPS_PROXY: 'http://proxy.example.test:99999' },
+    /HTTPS_PROXY="http:\/\/proxy\.example\.test:99999" is not a valid proxy URL: expected http:\/\/host:port/,
+  ],
+  [
+    'https_proxy (lower case) malformed',
+    { https_proxy: 'http://' },
+    /https_proxy="http:\/\/" is not a valid proxy URL/,
+  ],
+  [
+    'HTTP_PROXY with an unsupported scheme',
+    { HTTP_PROXY: 'socks5://proxy.example.test:1080' },
+    /HTTP_PROXY="socks5:\/\/proxy\.example\.test:1080" uses socks5: only http:\/\/ proxies are supported/,
+  ],
+  ['TEST_PROXY_LOOPBACK not 0/1', { TEST_PROXY_LOOPBACK: 'yes' }, /TEST_PROXY_LOOPBACK="yes" must be 1 or 0/],
 ];
 for (const [name, env, pattern] of bad) {
   test(`bad config: ${name}`, () => expectError(env, pattern));
