@@ -30,12 +30,29 @@ export function responseIsDocumented(
   const validation = validator.validate(operationId, response);
   const bodyClause: ClauseId = response.status >= 200 && response.status < 300 ? 'S200-SCHEMA' : 'ERROR-SCHEMA';
   const clauses: ClauseId[] = ['STATUS-DOCUMENTED', 'CONTENT-TYPE', bodyClause];
-  const results = clauses.map((clause) =>
-    result(
+  const advice = rateLimitAdvice(response);
+  const results = clauses.map((clause) => {
+    const problems = validation.violations
+      .filter((v) => clauseOfViolation(v, response.status) === clause)
+      .map((v) => v.message);
+    return result(
       clause,
       'responseIsDocumented',
-      validation.violations.filter((v) => clauseOfViolation(v, response.status) === clause).map((v) => v.message),
-    ),
-  );
+      clause === 'STATUS-DOCUMENTED' && advice ? [...problems, advice] : problems,
+    );
+  });
   return { validation, results };
+}
+
+/**
+ * A 429 is undocumented, and reported as such (never retried: a silent retry would hide the target's real behaviour),
+ * with what it means for the run and how to fix it.
+ */
+export function rateLimitAdvice(response: {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}): string | undefined {
+  if (response.status !== 429) return undefined;
+  const retryAfter = response.headers?.['retry-after'];
+  return `429 Too Many Requests${retryAfter === undefined ? '' : ` (Retry-After: ${retryAfter})`}: the target rate-limits this runner — set CONTRACT_MAX_RPS below its limit, or allow-list the runner's address`;
 }

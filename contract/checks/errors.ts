@@ -1,11 +1,14 @@
 // Error-response clauses shared by 400, 401 and 502, and the status expectations of each scenario.
 import type { ClauseId } from '../clauses.ts';
+import { rateLimitAdvice } from './documented.ts';
 import { at, parseJson, result, typeName } from './result.ts';
 import type { CheckResult } from './result.ts';
 
 /** The status a scenario must produce, attributed to the clause that promises it. */
 export function statusIs(clause: ClauseId, expected: number, actual: number, scenario: string): CheckResult {
-  const problems = actual === expected ? [] : [`${scenario}: expected ${expected}, got ${actual}`];
+  const advice = rateLimitAdvice({ status: actual });
+  const problems =
+    actual === expected ? [] : [`${scenario}: expected ${expected}, got ${actual}${advice ? ` — ${advice}` : ''}`];
   return result(clause, `statusIs${expected}`, problems);
 }
 

@@ -13,6 +13,7 @@ import {
   sessionTimesArePlausible,
 } from '../checks/session.ts';
 import { jwtExpMatchesSession, jwtIsAllowListedJws, tokensAreConsistent } from '../checks/token.ts';
+import { wrongPassword } from '../support/credentials.ts';
 import type { Exchange } from '../support/http.ts';
 import { expect, test } from '../support/test.ts';
 import type { LoginApi } from '../support/test.ts';
@@ -52,9 +53,7 @@ test.describe('200 — a valid login', () => {
   test(`${clauseTag('CONTENT-TYPE')} 200 and 401 carry a documented media type`, async ({ api }) => {
     const ok = await api.validLogin();
     await expect(ok).toMatchDocumentedResponse();
-    const rejected = await api.call('wrong password', {
-      body: { identifier: api.identifier, password: `${api.password}-wrong` },
-    });
+    const rejected = await api.failedLogin('wrong password', wrongPassword(api));
     await expect(rejected).toMatchDocumentedResponse();
   });
 

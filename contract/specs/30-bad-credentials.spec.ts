@@ -25,11 +25,7 @@ test.describe('401 — bad credentials', () => {
     { tag: '@smoke' },
     async ({ api }) => {
       const password = wrongPassword(api);
-      await expectRejected(
-        await api.call('wrong password', { body: { identifier: api.identifier, password } }),
-        'wrong password',
-        password,
-      );
+      await expectRejected(await api.failedLogin('wrong password', password), 'wrong password', password);
     },
   );
 
@@ -40,27 +36,21 @@ test.describe('401 — bad credentials', () => {
   });
 
   test(`${clauseTag('AUTH-REJECTS-BAD-CREDENTIALS')} empty password gets 401 AuthError`, async ({ api }) => {
-    await expectRejected(
-      await api.call('empty password', { body: { identifier: api.identifier, password: '' } }),
-      'empty password',
-      '',
-    );
+    await expectRejected(await api.failedLogin('empty password', ''), 'empty password', '');
   });
 
   test(`${clauseTag('AUTH-REJECTS-BAD-CREDENTIALS')} the password is case-sensitive and not trimmed`, async ({
     api,
   }) => {
+    // Variants of the probe account's own password (the account that takes failed logins).
+    const own = api.probe.password;
     const variants: [string, string][] = [
-      ['password with its case swapped', swapCase(api.password)],
-      ['password with a trailing space', `${api.password} `],
-      ['password without its last character', api.password.slice(0, -1)],
+      ['password with its case swapped', swapCase(own)],
+      ['password with a trailing space', `${own} `],
+      ['password without its last character', own.slice(0, -1)],
     ];
-    for (const [scenario, password] of variants.filter(([, p]) => p !== api.password)) {
-      await expectRejected(
-        await api.call(scenario, { body: { identifier: api.identifier, password } }),
-        scenario,
-        password,
-      );
+    for (const [scenario, password] of variants.filter(([, p]) => p !== own)) {
+      await expectRejected(await api.failedLogin(scenario, password), scenario, password);
     }
   });
 });

@@ -133,7 +133,7 @@ test.describe('generated requests (fast-check, from the spec request schema)', (
     await runProperty(
       seed,
       validRuns,
-      validShapedBodies(schema).filter((b) => b.identifier !== api.identifier),
+      validShapedBodies(schema).filter((b) => b.identifier !== api.identifier && b.identifier !== api.probe.identifier),
       async (body) => {
         if (suite.validator.validateRequestBody(loginOperationId, body).length > 0) {
           throw new Error('generator bug: a valid-shaped body breaks the request schema');

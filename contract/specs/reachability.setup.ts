@@ -7,12 +7,13 @@ import { endpoint, send } from '../support/http.ts';
 const timeoutMs = 5_000;
 
 test('target is reachable @smoke', async () => {
-  const { baseUrl, faultBaseUrl, managed, login } = suiteContext();
+  const { baseUrl, faultBaseUrl, managed, login, coordination } = suiteContext();
   const targets: [string, string][] = [[baseUrl, managed ? 'the managed reference' : 'AUTH_BASE_URL']];
   if (faultBaseUrl !== undefined)
     targets.push([faultBaseUrl, managed ? 'the managed fault reference' : 'AUTH_FAULT_BASE_URL']);
   for (const [url, what] of targets) {
     try {
+      await coordination.slot();
       // An empty JSON object: any HTTP answer proves reachability, and no credentials are spent on it.
       await send({
         method: login.method,

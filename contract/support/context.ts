@@ -6,6 +6,8 @@ import { loadSpec } from '../validator/spec.ts';
 import type { LoadedSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
 import { loginOperationId } from '../checks/documented.ts';
+import { localCoordination, remoteCoordination } from './coordinator.ts';
+import type { Coordination } from './coordinator.ts';
 import { targetEnv } from './target-env.ts';
 
 export interface SuiteContext {
@@ -19,6 +21,8 @@ export interface SuiteContext {
   /** Values to redact wherever they appear. */
   readonly secrets: readonly string[];
   readonly login: { readonly method: string; readonly path: string };
+  /** Pacing (CONTRACT_MAX_RPS) and the account guard, shared by every worker of the run. */
+  readonly coordination: Coordination;
 }
 
 /**
@@ -57,7 +61,7 @@ export function suiteContext(target?: ProjectTarget): SuiteContext {
     );
   }
   const spec = loadSpec(undefined, { checkedSha256: process.env[targetEnv.specChecked] });
-  const secrets = [config.login.password];
+  const secrets = [config.login.password, ...(config.probe ? [config.probe.password] : [])];
   const validator = new ResponseValidator(spec, secrets);
   cached = {
     config,
@@ -69,6 +73,10 @@ export function suiteContext(target?: ProjectTarget): SuiteContext {
     managed: target !== undefined ? target.managed : process.env[targetEnv.managed] === 'true',
     secrets,
     login: validator.operation(loginOperationId),
+    coordination:
+      process.env[targetEnv.coordinator] !== undefined && process.env[targetEnv.coordinator] !== ''
+        ? remoteCoordination(process.env[targetEnv.coordinator] as string)
+        : localCoordination(config.contractMaxRps),
   };
   return cached;
 }

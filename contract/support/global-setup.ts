@@ -4,6 +4,7 @@
 import type { FullConfig } from '@playwright/test';
 import { loadConfig } from '../../config/index.ts';
 import { startTarget } from '../../cli/target.ts';
+import { startCoordinator } from './coordinator.ts';
 import { loadSpec } from '../validator/spec.ts';
 import { targetEnv } from './target-env.ts';
 
@@ -13,10 +14,12 @@ const contractLoadAccounts = 1;
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   const started = Date.now();
   let target;
+  let config;
   try {
     // A broken pinned spec is reported once, here, before any target starts.
     process.env[targetEnv.specChecked] = loadSpec().sha256;
-    target = await startTarget(loadConfig(), { faultTarget: true, loadAccounts: contractLoadAccounts });
+    config = loadConfig();
+    target = await startTarget(config, { faultTarget: true, loadAccounts: contractLoadAccounts });
   } catch (error) {
     // One line, no stack: the cause is the user's configuration or a target that cannot start.
     const message = `contract: cannot prepare the target: ${(error as Error).message.split('\n')[0] ?? String(error)}`;
@@ -28,10 +31,17 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   if (target.faultBaseUrl !== undefined) process.env[targetEnv.faultBaseUrl] = target.faultBaseUrl;
   else delete process.env[targetEnv.faultBaseUrl];
   process.env[targetEnv.managed] = String(target.managed);
+  const coordinator = await startCoordinator(config.contractMaxRps);
+  process.env[targetEnv.coordinator] = coordinator.url;
   const what = target.managed ? 'started the reference service' : 'target';
   console.log(
     `contract: ${what} at ${target.baseUrl}${target.faultBaseUrl ? ` (fault target ${target.faultBaseUrl})` : ''}` +
       (target.managed ? ` in ${Date.now() - started} ms` : ''),
   );
-  return () => target.stop();
+  if (config.contractMaxRps !== undefined)
+    console.log(`contract: paced at ${config.contractMaxRps} requests/s (CONTRACT_MAX_RPS)`);
+  return async () => {
+    await coordinator.stop();
+    await target.stop();
+  };
 }

@@ -6,4 +6,6 @@ export const targetEnv = {
   managed: 'CONTRACT_TARGET_MANAGED',
   /** sha256 of the spec the global setup checked against the OpenAPI 3.0 schema (workers skip the check). */
   specChecked: 'CONTRACT_SPEC_SHA256',
+  /** The run's coordinator (support/coordinator.ts): pacing and the account guard across workers. */
+  coordinator: 'CONTRACT_COORDINATOR_URL',
 } as const;

@@ -30,6 +30,9 @@ export interface PostOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The most consecutive failed logins the suite lets one account see; identity providers lock after 5–10. */
+export const maxConsecutiveFailures = 3;
+
 export class LoginApi {
   constructor(
     private readonly suite: SuiteContext,
@@ -44,6 +47,44 @@ export class LoginApi {
   /** The configured password: use it only in request bodies, never in titles, messages or annotations. */
   get password(): string {
     return this.suite.config.login.password;
+  }
+
+  /**
+   * The account that takes the wrong-password probes: PROBE_IDENTIFIER / PROBE_PASSWORD when set (a second account
+   * meant for it), else the configured account. Use its password only in request bodies.
+   */
+  get probe(): { readonly identifier: string; readonly password: string } {
+    return this.suite.config.probe ?? this.suite.config.login;
+  }
+
+  /**
+   * A login that must fail, against the probe account (it exists): lockout-safe. Failed logins on one account are
+   * serialised across workers, and once the suite has caused `maxConsecutiveFailures` in a row (or does not know how
+   * many: the first one of a run) a valid login resets the provider's counter first, as it does on every mainstream
+   * identity provider. So no run, nor a run after it, ever locks the account.
+   */
+  failedLogin(description: string, password: string, options: Omit<PostOptions, 'body'> = {}): Promise<Exchange> {
+    const account = this.probe;
+    const key = `${options.target === 'fault' ? this.suite.faultBaseUrl : this.suite.baseUrl} ${account.identifier}`;
+    return this.suite.coordination.withAccount(key, async (failures) => {
+      if (failures === undefined || failures >= maxConsecutiveFailures) await this.resetFailures(account);
+      const exchange = await this.call(description, { ...options, body: { identifier: account.identifier, password } });
+      // Anything but a 200 may count as a failure at the provider: count it (over-counting only resets sooner).
+      return { value: exchange, failures: exchange.response.status === 200 ? 0 : (failures ?? 0) + 1 };
+    });
+  }
+
+  private async resetFailures(account: { identifier: string; password: string }): Promise<void> {
+    const which = account.identifier === this.identifier ? 'LOGIN_IDENTIFIER' : 'PROBE_IDENTIFIER';
+    const exchange = await this.call('valid login that resets the failed-login counter', {
+      body: account,
+      attach: false,
+    });
+    if (exchange.response.status !== 200) {
+      throw new Error(
+        `cannot reset the failed-login counter of the ${which} account: a valid login answered ${exchange.response.status} — is the account locked, or its password wrong?`,
+      );
+    }
   }
 
   /** POST the configured valid credentials. */
@@ -65,6 +106,7 @@ export class LoginApi {
         ? options.body
         : JSON.stringify(options.body);
     const exchange = async (): Promise<Exchange> => {
+      await this.suite.coordination.slot();
       const url = endpoint(baseUrl, this.suite.login.path);
       // Playwright's request fixture sends every request it can send exactly. It labels any body it is given
       // (application/octet-stream at least), so a body that must go without a Content-Type takes the byte-exact

@@ -8,7 +8,10 @@ import {
   rejectionCarriesNoSession,
   statusIs,
 } from '../checks/errors.ts';
+import { responseIsDocumented } from '../checks/documented.ts';
 import { describeFailure } from '../checks/result.ts';
+import { loadSpec } from '../validator/spec.ts';
+import { ResponseValidator } from '../validator/validator.ts';
 import type { CheckResult } from '../checks/result.ts';
 import {
   errorRevealsNoInternals,
@@ -207,4 +210,20 @@ describe('error and method checks', () => {
     fails(methodDoesNotSucceed('DELETE', 204, ''), 'METHODS', /answered 204/);
     fails(statusIs('UPSTREAM-502', 502, 500, 'backend down'), 'UPSTREAM-502', /expected 502, got 500/);
   });
+});
+
+test('a 429 is an undocumented status with its Retry-After and the pacing advice, never silently accepted', () => {
+  const validator = new ResponseValidator(loadSpec());
+  const response = {
+    status: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': '2' },
+    text: JSON.stringify({ error: 'too_many_requests', message: 'slow down', status: 429 }),
+  };
+  const documented = responseIsDocumented(validator, response).results.find((r) => r.clause === 'STATUS-DOCUMENTED');
+  assert.match(documented?.problems.join(' ') ?? '', /429 Too Many Requests \(Retry-After: 2\).*set CONTRACT_MAX_RPS/);
+  assert.match(
+    statusIs('AUTH-REJECTS-BAD-CREDENTIALS', 401, 429, 'wrong password').problems[0] ?? '',
+    /CONTRACT_MAX_RPS/,
+  );
+  assert.deepEqual(statusIs('AUTH-REJECTS-BAD-CREDENTIALS', 401, 401, 'wrong password').problems, []);
 });

@@ -19,6 +19,7 @@ function fakeInfo(project: SelftestProject | undefined, title: string) {
     title,
     status: 'passed' as string,
     errors: [] as { message?: string }[],
+    annotations: [] as { type: string; description?: string }[],
     expectedFailure: false,
     project: { metadata: project === undefined ? {} : { [selftestMetaKey]: project } },
     skip(_condition: boolean, _reason: string): void {
@@ -61,6 +62,36 @@ test('a defect project: other-clause failures go on; a declared-clause failure k
   assert.equal(await run(killer, { status: 'failed', message: '\u001b[31m[TOKEN-JWS] alg none\u001b[39m' }), 'ran');
   assert.equal(readFileSync(project.killedMarker, 'utf8'), '[TOKEN-JWS] c');
   assert.equal(await run(fakeInfo(project, '[METHODS] d')), 'skipped');
+});
+
+test('an advisory clause is killed by being reported: the passed test that recorded it stops the project', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selftest-'));
+  const project: SelftestProject = { name: 'd', declared: ['DUPLICATE-KEYS'], killedMarker: join(dir, 'd') };
+  const reporter = fakeInfo(project, '[DUPLICATE-KEYS] repeated');
+  reporter.annotations.push({ type: 'advisory', description: '[S200-SCHEMA] unrelated' });
+  assert.equal(await run(reporter), 'ran');
+  assert.equal(existsSync(project.killedMarker), false, 'an advisory on another clause does not kill');
+  reporter.annotations.push({ type: 'advisory', description: '[DUPLICATE-KEYS] statusIs400: expected 400, got 401' });
+  assert.equal(await run(reporter), 'ran');
+  assert.equal(reporter.expectedFailure, false, 'a passed test stays passed');
+  assert.equal(readFileSync(project.killedMarker, 'utf8'), '[DUPLICATE-KEYS] repeated');
+  const report: JsonReport = {
+    suites: [
+      {
+        title: 's',
+        specs: [
+          {
+            title: '[DUPLICATE-KEYS] repeated',
+            tests: [{ projectName: 'd', results: [{ status: 'passed', annotations: reporter.annotations }] }],
+          },
+        ],
+      },
+    ],
+  };
+  const found = failedTests(report, 'd');
+  assert.equal(found.length, 1);
+  assert.equal(found[0]?.advisory, true);
+  assert.deepEqual(found[0]?.clauses, ['S200-SCHEMA', 'DUPLICATE-KEYS']);
 });
 
 test('a timeout without a tagged message is charged to the title, as the attribution does', async () => {
