@@ -1,5 +1,6 @@
 // What both process entries (server.ts, identity/server.ts) share: one-line errors, listening, graceful shutdown.
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Server } from 'node:net';
 import { UsageError } from './options.ts';
 
@@ -54,7 +55,7 @@ export function onShutdown(shutdown: (reason: string) => Promise<void>, exitOnSt
   }
 }
 
-export function closeServer(server: HttpServer): Promise<void> {
+export function closeServer(server: HttpServer | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

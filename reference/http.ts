@@ -1,15 +1,22 @@
 // node:http adapter for the app: reads the body up to the limit, hands a plain request to `app.handle`, writes the
 // answer. A body over the limit is drained up to a hard cap (so the client reads our 400 instead of a reset).
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
 import type { App } from './app.ts';
 import { MAX_BODY_BYTES } from './app.ts';
 
 const DRAIN_CAP_BYTES = 1024 * 1024;
 
-export function createHttpServer(app: App, log: Logger): Server {
-  const server = createServer((req, res) => {
+/** Plain HTTP, or HTTPS with `tls` (the same handler either way). */
+export function createHttpServer(
+  app: App,
+  log: Logger,
+  tls?: { readonly cert: Buffer; readonly key: Buffer },
+): Server | HttpsServer {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     readBody(req)
       .then(({ body, tooLarge, aborted }) =>
@@ -48,7 +55,8 @@ export function createHttpServer(app: App, log: Logger): Server {
           res.end(body);
         } else res.destroy();
       });
-  });
+  };
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   return server;

@@ -1,5 +1,6 @@
 // Programmatic start of the reference service (and of a stand-alone identity service, for fault runs that kill and
 // restart it). Each runs as its own process; stop() ends it and everything it started.
+import { resolve } from 'node:path';
 import type { HashCost } from './hashing.ts';
 import { spawnListening } from './spawn.ts';
 import type { ListeningChild } from './spawn.ts';
@@ -18,6 +19,9 @@ export interface ReferenceOptions {
   lockoutSeconds?: number; // how long a lock lasts; default 900
   rateLimit?: number; // requests per second per client address, then 429; default 0 (off)
   jitterMs?: number; // each answer waits a further uniform 0..N ms (on top of addedLatencyMs); default 0
+  /** Serve HTTPS with this PEM certificate and key (both or neither); baseUrl is then https://localhost:PORT. */
+  tlsCert?: string;
+  tlsKey?: string;
   /** How long to wait for the listening line (OWASP hashing of many accounts takes seconds). Default 120 s. */
   startTimeoutMs?: number;
   /** Receives each stderr line (pino JSON logs). By default logs are kept only to explain a failed start. */
@@ -45,6 +49,9 @@ export async function startReference(o: ReferenceOptions = {}): Promise<RunningR
     'lockout-s': o.lockoutSeconds,
     'rate-limit': o.rateLimit,
     'jitter-ms': o.jitterMs,
+    // Absolute, as the service runs from the repository root, not from the caller's directory.
+    'tls-cert': o.tlsCert === undefined ? undefined : resolve(o.tlsCert),
+    'tls-key': o.tlsKey === undefined ? undefined : resolve(o.tlsKey),
   });
   const child = await spawnService('reference/server.ts', 'reference', args, o);
   return { baseUrl: child.url, pid: child.pid, stop: child.stop };

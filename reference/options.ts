@@ -1,5 +1,7 @@
 // Command-line flags (and their REFERENCE_* environment twins) for the reference and identity entries. Flags win
 // over the environment. Anything invalid is a UsageError whose message is one line: what is wrong, how to fix it.
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { DEFAULT_LOAD_ACCOUNTS, MAX_LOAD_ACCOUNTS } from './accounts.ts';
 import { defectByName } from './defects.ts';
 import type { HashCost } from './hashing.ts';
@@ -126,6 +128,43 @@ function upstream(raw: Raw): Upstream {
 
 // ---- the reference (API) entry ----
 
+/** HTTPS instead of HTTP: the PEM files as given, and their contents (read and checked at start). */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+function tlsFiles(raw: Raw): TlsFiles | undefined {
+  const cert = raw.get('tls-cert');
+  const key = raw.get('tls-key');
+  if (!cert && !key) return undefined;
+  if (!cert || !key) {
+    throw new UsageError(
+      `${(cert ?? key)!.source} needs its pair: pass both --tls-cert FILE and --tls-key FILE (or neither, for plain HTTP)`,
+    );
+  }
+  const read = (entry: { value: string; source: string }): Buffer => {
+    try {
+      return readFileSync(entry.value);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new UsageError(`${entry.source}="${entry.value}" cannot be read (${reason}): pass a readable PEM file`);
+    }
+  };
+  const files = { certFile: cert.value, keyFile: key.value, cert: read(cert), key: read(key) };
+  try {
+    createSecureContext({ cert: files.cert, key: files.key }); // fail at start, in one line, not at the first client
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    throw new UsageError(
+      `${cert.source}="${cert.value}" and ${key.source}="${key.value}" are not a PEM certificate and its private key (${reason})`,
+    );
+  }
+  return files;
+}
+
 const MAX_LOCKOUT_AFTER = 1000;
 const DEFAULT_LOCKOUT_S = 900; // Okta's and Keycloak's common 15 minutes
 const MAX_LOCKOUT_S = 86_400;
@@ -151,6 +190,8 @@ export interface ServerOptions {
   readonly rateLimit: number;
   /** Each answer is delayed by a further uniformly random 0..N ms. */
   readonly jitterMs: number;
+  /** Serve HTTPS with this certificate and key; undefined = plain HTTP. */
+  readonly tls: TlsFiles | undefined;
   readonly exitOnStdinClose: boolean;
 }
 
@@ -170,6 +211,8 @@ export const SERVER_FLAGS = {
   'lockout-s': { env: 'REFERENCE_LOCKOUT_S' },
   'rate-limit': { env: 'REFERENCE_RATE_LIMIT' },
   'jitter-ms': { env: 'REFERENCE_JITTER_MS' },
+  'tls-cert': { env: 'REFERENCE_TLS_CERT' },
+  'tls-key': { env: 'REFERENCE_TLS_KEY' },
   'exit-on-stdin-close': { boolean: true },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -192,6 +235,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     lockoutSeconds: integer(raw, 'lockout-s', DEFAULT_LOCKOUT_S, 1, MAX_LOCKOUT_S),
     rateLimit: integer(raw, 'rate-limit', 0, 0, MAX_RATE_LIMIT),
     jitterMs: integer(raw, 'jitter-ms', 0, 0, MAX_JITTER_MS),
+    tls: tlsFiles(raw),
     exitOnStdinClose: raw.has('exit-on-stdin-close'),
   };
 }
@@ -210,6 +254,8 @@ export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag al
   --lockout-s S          how long a lock lasts, in seconds (default ${DEFAULT_LOCKOUT_S})
   --rate-limit N         at most N requests per second per client address, then 429 with Retry-After (default 0: off)
   --jitter-ms N          delay every answer by a further random 0..N ms, uniform (default 0; at most ${MAX_JITTER_MS})
+  --tls-cert FILE        serve HTTPS with this PEM certificate (chain) and announce https://localhost:PORT
+  --tls-key FILE         its PEM private key (both or neither)
   --list-defects         print the defect names, one per line, and exit`;
 
 // ---- the identity entry ----

@@ -1,5 +1,6 @@
 // Reference login service entry: `npm run reference -- [flags]`. Starts (or points at) the identity service, then
-// serves POST /api/auth/login on 127.0.0.1 and prints `reference listening at http://127.0.0.1:PORT` on stdout.
+// serves POST /api/auth/login on 127.0.0.1 and prints `reference listening at http://127.0.0.1:PORT` on stdout
+// (with --tls-cert/--tls-key: HTTPS, `https://localhost:PORT`).
 import { loadAccounts } from './accounts.ts';
 import { createApp } from './app.ts';
 import { DEFECTS, defectByName } from './defects.ts';
@@ -68,7 +69,7 @@ runEntry('reference', async () => {
     log,
     onTokensIssued: tokenJournal(process.env.REFERENCE_TOKEN_JOURNAL),
   });
-  const server = createHttpServer(app, log);
+  const server = createHttpServer(app, log, options.tls);
   const port = await listenOnLoopback(server, options.port);
   log.info(
     {
@@ -84,6 +85,8 @@ runEntry('reference', async () => {
       lockoutSeconds: options.lockoutSeconds,
       rateLimit: options.rateLimit,
       jitterMs: options.jitterMs,
+      tlsCert: options.tls?.certFile ?? null,
+      tlsKey: options.tls?.keyFile ?? null,
     },
     'reference ready',
   );
@@ -94,7 +97,9 @@ runEntry('reference', async () => {
     await backend.close();
     await identity?.stop();
   }, options.exitOnStdinClose);
-  process.stdout.write(`reference listening at http://127.0.0.1:${port}\n`);
+  // With TLS the name the certificate carries (localhost), so clients verify it; the socket is 127.0.0.1 either way.
+  const origin = options.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  process.stdout.write(`reference listening at ${origin}\n`);
 });
 
 /** REFERENCE_TOKEN_JOURNAL=FILE (tests only): append every issued token to FILE, outside any report folder, so the

@@ -10,7 +10,10 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TS_REGISTER = join(REPO_ROOT, 'cli', 'ts-register.js');
 
 export interface SpawnOptions {
-  /** e.g. 'reference': the child prints `reference listening at http://127.0.0.1:PORT` (identity: `tcp://…`). */
+  /**
+   * e.g. 'reference': the child prints `reference listening at http://127.0.0.1:PORT` (with TLS
+   * `https://localhost:PORT`, the name its certificate carries; identity: `tcp://…`).
+   */
   readonly label: string;
   readonly timeoutMs: number;
   /** Own process group, so stop() reaches grandchildren too. */
@@ -57,7 +60,7 @@ export function spawnListening(entry: string, args: readonly string[], options: 
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   const stop = (): Promise<void> => stopChild(child, exited, options.detached);
-  const pattern = new RegExp(`^${options.label} listening at ((?:http|tcp)://127\\.0\\.0\\.1:\\d+)$`);
+  const pattern = new RegExp(`^${options.label} listening at ((?:https?|tcp)://(?:127\\.0\\.0\\.1|localhost):\\d+)$`);
 
   return new Promise<ListeningChild>((resolve, reject) => {
     const timer = setTimeout(() => {

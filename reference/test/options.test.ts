@@ -1,7 +1,12 @@
 // Flags and REFERENCE_* variables: defaults, precedence, and one clear line for each bad value.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseIdentityOptions, parseServerOptions, UsageError } from '../options.ts';
+
+const TLS_CERT = fileURLToPath(new URL('fixtures/tls/server.crt', import.meta.url));
+const TLS_KEY = fileURLToPath(new URL('fixtures/tls/server.key', import.meta.url));
 
 describe('server options', () => {
   test('defaults', () => {
@@ -24,6 +29,7 @@ describe('server options', () => {
         lockoutSeconds: 900,
         rateLimit: 0,
         jitterMs: 0,
+        tls: undefined,
         exitOnStdinClose: false,
       },
     );
@@ -49,6 +55,14 @@ describe('server options', () => {
     assert.equal(
       parseServerOptions(['--json-duplicates', 'reject'], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates,
       'reject',
+    );
+  });
+
+  test('--tls-cert and --tls-key (or their variables) read and check the PEM pair', () => {
+    const tls = parseServerOptions(['--tls-cert', TLS_CERT], { REFERENCE_TLS_KEY: TLS_KEY }).tls;
+    assert.deepEqual(
+      { certFile: tls?.certFile, keyFile: tls?.keyFile, cert: tls?.cert, key: tls?.key },
+      { certFile: TLS_CERT, keyFile: TLS_KEY, cert: readFileSync(TLS_CERT), key: readFileSync(TLS_KEY) },
     );
   });
 
@@ -87,6 +101,25 @@ describe('server options', () => {
     ],
     ['rate limit fraction', ['--rate-limit', '0.5'], {}, /--rate-limit="0.5" must be an integer from 0 to 1000000/],
     ['jitter too big', ['--jitter-ms', '10001'], {}, /--jitter-ms="10001" must be an integer from 0 to 10000/],
+    [
+      'tls cert alone',
+      ['--tls-cert', TLS_CERT],
+      {},
+      /--tls-cert needs its pair: pass both --tls-cert FILE and --tls-key/,
+    ],
+    ['tls key alone', [], { REFERENCE_TLS_KEY: TLS_KEY }, /REFERENCE_TLS_KEY needs its pair/],
+    [
+      'tls file unreadable',
+      ['--tls-cert', '/nonexistent/server.crt', '--tls-key', TLS_KEY],
+      {},
+      /--tls-cert="\/nonexistent\/server\.crt" cannot be read \(ENOENT\): pass a readable PEM file/,
+    ],
+    [
+      'tls not PEM',
+      ['--tls-cert', TLS_CERT, '--tls-key', fileURLToPath(import.meta.url)],
+      {},
+      /--tls-cert=".*" and --tls-key=".*options\.test\.ts" are not a PEM certificate and its private key/,
+    ],
     ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
   ];
   for (const [name, argv, env, message] of bad) {
