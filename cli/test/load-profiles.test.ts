@@ -12,6 +12,7 @@ import {
   selectProfile,
   toScenario,
 } from '../../load/lib/profiles.ts';
+import { wrongPasswordPlan } from '../../load/lib/wrong-password.ts';
 
 const shipped = parseProfiles(readFileSync('config/profiles.json', 'utf8'), 'config/profiles.json');
 const noOverrides = readOverrides({});
@@ -132,4 +133,18 @@ describe('bad input is one clear LoadInputError', () => {
       });
     });
   }
+});
+
+it('wrong passwords: never two in a row for a VU, the configured share kept, at most 0.5', () => {
+  let seed = 7;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (const share of [0.05, 0.2, 0.5]) {
+    const next = wrongPasswordPlan(share, random);
+    const plan = Array.from({ length: 20_000 }, () => next());
+    assert.ok(!plan.some((wrong, i) => wrong && plan[i - 1] === true), `two wrong in a row at share ${share}`);
+    const observed = plan.filter(Boolean).length / plan.length;
+    assert.ok(Math.abs(observed - share) < 0.015, `share ${share}: observed ${observed}`);
+  }
+  assert.throws(() => wrongPasswordPlan(0.6), /at most every other login can be wrong/);
+  assert.throws(() => readOverrides({ LOAD_WRONG_PASSWORD_SHARE: '0.7' }), /must be at most 0.5.*never locks/);
 });

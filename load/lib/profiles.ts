@@ -2,6 +2,7 @@
 // become. Pure (no k6 or Node imports) so the k6 script and the Node CLI compute exactly the same schedule.
 import { formatDuration, parseDuration } from './duration.ts';
 import { LoadInputError } from './input-error.ts';
+import { maxWrongPasswordShare } from './wrong-password.ts';
 
 export interface Stage {
   readonly duration: string;
@@ -54,7 +55,8 @@ export const overrideVariables = {
   LOAD_STAGES: 'replace the stages: comma-separated duration:target, e.g. "10s:5,30s:5,5s:0"',
   LOAD_MAX_VUS: 'replace maxVUs (also the number of load accounts needed)',
   LOAD_PRE_ALLOCATED_VUS: 'replace preAllocatedVUs',
-  LOAD_WRONG_PASSWORD_SHARE: 'share of logins sent with a wrong password on purpose, expected 401 (0..1, default 0)',
+  LOAD_WRONG_PASSWORD_SHARE:
+    'share of logins sent with a wrong password on purpose, expected 401 (0..0.5, default 0; never two in a row per account)',
 } as const;
 
 export function parseProfiles(text: string, source: string): Map<string, Profile> {
@@ -91,7 +93,7 @@ export function readOverrides(env: Env): Overrides {
     stages: stagesText === undefined ? undefined : parseStagesOverride(stagesText),
     maxVUs: positiveInteger(env, 'LOAD_MAX_VUS'),
     preAllocatedVUs: positiveInteger(env, 'LOAD_PRE_ALLOCATED_VUS'),
-    wrongPasswordShare: share(env, 'LOAD_WRONG_PASSWORD_SHARE') ?? 0,
+    wrongPasswordShare: wrongPasswordShare(env),
   };
 }
 
@@ -198,6 +200,17 @@ function positiveNumber(env: Env, name: string): number | undefined {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || value > 100) {
     throw new LoadInputError(`${name}="${raw}" must be a number greater than 0 and at most 100`);
+  }
+  return value;
+}
+
+/** At most every other login of a VU may be wrong (load/lib/wrong-password.ts: its account must never lock). */
+function wrongPasswordShare(env: Env): number {
+  const value = share(env, 'LOAD_WRONG_PASSWORD_SHARE') ?? 0;
+  if (value > maxWrongPasswordShare) {
+    throw new LoadInputError(
+      `LOAD_WRONG_PASSWORD_SHARE="${env.LOAD_WRONG_PASSWORD_SHARE ?? ''}" must be at most ${maxWrongPasswordShare}: a VU never sends two wrong passwords in a row, so its account never locks`,
+    );
   }
   return value;
 }

@@ -12,6 +12,7 @@ import { accountIndexForVu, parseAccounts } from '../lib/accounts.ts';
 import { LoadInputError } from '../lib/input-error.ts';
 import { loginPath, readinessHint, readinessProblem } from '../lib/login-checks.ts';
 import { login } from '../lib/login.ts';
+import { wrongPasswordPlan } from '../lib/wrong-password.ts';
 import { applyOverrides, firstLine, parseProfiles, readOverrides, selectProfile, toScenario } from '../lib/profiles.ts';
 import { objectivesFor, parseSlo, sloFor, toK6Thresholds } from '../lib/slo.ts';
 import type { SummaryData } from '../lib/summary.ts';
@@ -80,10 +81,13 @@ export function setup(): { target: string } {
   return { target: target.baseUrl };
 }
 
+// Module state is per VU (k6 gives each VU its own copy), so is this plan: one account, never two failures in a row.
+const nextIsWrongPassword = wrongPasswordPlan(overrides.wrongPasswordShare);
+
 export default function (): void {
   const account = accounts[accountIndexForVu(exec.vu.idInTest, accounts.length)];
   if (account === undefined) throw new LoadInputError(`VU ${exec.vu.idInTest} has no load account`);
-  login(target.baseUrl, account, Math.random() < overrides.wrongPasswordShare);
+  login(target.baseUrl, account, nextIsWrongPassword());
 }
 
 export function handleSummary(data: SummaryData): { [destination: string]: string } {
