@@ -25,6 +25,18 @@ runEntry('reference', async () => {
       'the multiplexing reference serves every defect itself: drop --defect, --added-latency-ms and --fail-rate (and their REFERENCE_* variables)',
     );
   }
+  // The deployment policies too: the self-test measures the catalog against the healthy service, policies off.
+  const policies =
+    options.jsonDuplicates !== 'reject' ||
+    options.lockoutAfter > 0 ||
+    options.rateLimit > 0 ||
+    options.jitterMs > 0 ||
+    options.tls !== undefined;
+  if (policies) {
+    throw new UsageError(
+      'the multiplexing reference serves the catalog with no deployment policy: drop --json-duplicates, --lockout-after, --rate-limit, --jitter-ms and --tls-cert/--tls-key (and their REFERENCE_* variables)',
+    );
+  }
   if (options.upstream.kind !== 'managed' || options.accountsOut !== undefined) {
     throw new UsageError(
       'the multiplexing reference starts its own identity services: drop --upstream and --accounts-out',

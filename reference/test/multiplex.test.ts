@@ -154,19 +154,29 @@ describe('multiplexing reference', () => {
     assert.throws(() => process.kill(-ref.pid, 0), /ESRCH/, 'no process of the group is left');
   });
 
-  test('per-target knobs are refused with one line', async () => {
-    const run = promisify(execFile)(
-      process.execPath,
-      ['--import', './cli/ts-register.js', 'reference/multiplex-server.ts', '--defect', 'login-201'],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
-    );
-    await assert.rejects(run, (error: { code?: number; stderr?: string }) => {
-      assert.equal(error.code, 2);
-      assert.match(
-        error.stderr ?? '',
-        /^reference: the multiplexing reference serves every defect itself: drop --defect/,
+  test('per-target knobs and deployment policies are refused with one line', async () => {
+    const refused = (args: string[], message: RegExp): Promise<void> =>
+      assert.rejects(
+        promisify(execFile)(
+          process.execPath,
+          ['--import', './cli/ts-register.js', 'reference/multiplex-server.ts', ...args],
+          { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
+        ),
+        (error: { code?: number; stderr?: string }) => {
+          assert.equal(error.code, 2);
+          assert.match(error.stderr ?? '', message);
+          return true;
+        },
       );
-      return true;
-    });
+    await Promise.all([
+      refused(
+        ['--defect', 'login-201'],
+        /^reference: the multiplexing reference serves every defect itself: drop --defect/,
+      ),
+      refused(
+        ['--rate-limit', '5'],
+        /^reference: the multiplexing reference serves the catalog with no deployment policy: drop/,
+      ),
+    ]);
   });
 });
