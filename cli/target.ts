@@ -1,6 +1,7 @@
 // Resolves what the suite tests: the configured AUTH_BASE_URL, or (unset) the reference service started on loopback.
 // The REFERENCE_* variables shape a managed reference (a defect from the catalog, added latency, fail rate), which is
 // how the self-test and the load-gate mutants break the target on purpose.
+import { accessSync, constants } from 'node:fs';
 import type { SuiteConfig } from '../config/index.ts';
 import { ConfigError } from '../config/index.ts';
 import type { ReferenceOptions } from '../reference/launch.ts';
@@ -36,6 +37,50 @@ export function referenceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): R
       throw new ConfigError(`REFERENCE_HASH_COST="${env.REFERENCE_HASH_COST}" must be owasp or fast`);
     }
     options.hashCost = env.REFERENCE_HASH_COST;
+  }
+  // Deployment policies (reference/README.md, "Realistic deployment policies"): whole numbers within the service's
+  // own bounds, so a typo fails here in one line rather than as a reference that exited before listening.
+  const whole = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (!raw) return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
+    }
+    return Number(raw);
+  };
+  if (env.REFERENCE_JSON_DUPLICATES) {
+    if (env.REFERENCE_JSON_DUPLICATES !== 'reject' && env.REFERENCE_JSON_DUPLICATES !== 'last') {
+      throw new ConfigError(`REFERENCE_JSON_DUPLICATES="${env.REFERENCE_JSON_DUPLICATES}" must be reject or last`);
+    }
+    options.jsonDuplicates = env.REFERENCE_JSON_DUPLICATES;
+  }
+  const policies = {
+    lockoutAfter: whole('REFERENCE_LOCKOUT_AFTER', 0, 1000),
+    lockoutSeconds: whole('REFERENCE_LOCKOUT_S', 1, 86_400),
+    rateLimit: whole('REFERENCE_RATE_LIMIT', 0, 1_000_000),
+    jitterMs: whole('REFERENCE_JITTER_MS', 0, 10_000),
+  };
+  for (const [key, value] of Object.entries(policies) as [keyof typeof policies, number | undefined][]) {
+    if (value !== undefined) options[key] = value;
+  }
+  const [cert, key] = [env.REFERENCE_TLS_CERT, env.REFERENCE_TLS_KEY];
+  if (cert || key) {
+    if (!cert || !key) {
+      throw new ConfigError('REFERENCE_TLS_CERT and REFERENCE_TLS_KEY go together: set both (or neither, for HTTP)');
+    }
+    for (const [name, file] of [
+      ['REFERENCE_TLS_CERT', cert],
+      ['REFERENCE_TLS_KEY', key],
+    ] as const) {
+      try {
+        accessSync(file, constants.R_OK);
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        throw new ConfigError(`${name}="${file}" cannot be read (${reason}): point it at a readable PEM file`);
+      }
+    }
+    options.tlsCert = cert;
+    options.tlsKey = key;
   }
   return options;
 }
