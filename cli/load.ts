@@ -21,9 +21,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SuiteConfig } from '../config/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
+import type { ProxySettings } from '../config/proxy.ts';
+import { send } from '../contract/support/http.ts';
 import { parseAccounts } from '../load/lib/accounts.ts';
 import { LoadInputError } from '../load/lib/input-error.ts';
-import { loginPath, readinessHint, readinessProblem } from '../load/lib/login-checks.ts';
+import { readinessHint, readinessProblem } from '../load/lib/login-checks.ts';
 import type { Profile } from '../load/lib/profiles.ts';
 import {
   applyOverrides,
@@ -40,6 +42,7 @@ import { objectivesFor, parseSlo } from '../load/lib/slo.ts';
 import type { SummaryData, ThresholdRow } from '../load/lib/summary.ts';
 import { thresholdRows } from '../load/lib/summary.ts';
 import { assertLoadAllowed, parseTargetUrl } from '../load/lib/target-guard.ts';
+import { loginUrl } from '../load/lib/url.ts';
 import { runMain, UserError } from './main.ts';
 import type { Target, TargetOptions } from './target.ts';
 
@@ -153,25 +156,26 @@ export function planRun(args: Args, env: NodeJS.ProcessEnv): Plan {
 
 /**
  * The script's readiness rule, checked before a run folder exists: a dead or non-JSON target is one line and exit 2,
- * not an aborted run (the script's setup() keeps the same gate for plain k6 runs).
+ * not an aborted run (the script's setup() keeps the same gate for plain k6 runs). Sent like k6 sends: the proxy from
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (k6's rules), Node's roots plus NODE_EXTRA_CA_CERTS.
  */
-export async function probeReadiness(baseUrl: string, attempts = 3): Promise<void> {
+export async function probeReadiness(baseUrl: string, attempts = 3, proxy?: ProxySettings): Promise<void> {
   let last = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const res = await fetch(`${baseUrl}${loginPath}`, {
+      const { response } = await send({
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        url: loginUrl(baseUrl),
+        headers: { 'content-type': 'application/json' },
         body: '{}',
-        signal: AbortSignal.timeout(5_000),
+        timeoutMs: 5_000,
+        ...(proxy === undefined ? {} : { proxy }),
       });
-      await res.arrayBuffer();
-      const problem = readinessProblem(res.status, res.headers.get('content-type') ?? '', '');
+      const problem = readinessProblem(response.status, response.headers['content-type'] ?? '', '');
       if (problem === undefined) return;
       last = problem;
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      last = readinessProblem(0, '', cause?.code ?? cause?.message ?? firstLine(error)) ?? '';
+      last = readinessProblem(0, '', (error as NodeJS.ErrnoException).code ?? firstLine(error)) ?? '';
     }
     if (attempt < attempts) await delay(1_000);
   }
@@ -310,7 +314,7 @@ export async function runLoadCli(argv: readonly string[], env: NodeJS.ProcessEnv
       parseAccounts(readText(accountsFile, 'LOAD_ACCOUNTS_FILE'), accountsFile, profile.maxVUs);
     }
 
-    await probeReadiness(target.baseUrl);
+    await probeReadiness(target.baseUrl, 3, config.proxy);
     const startedAt = new Date();
     const runId = args.runId ?? defaultRunId(profile.name, startedAt);
     const runDir = makeRunDir(config, runId);

@@ -4,15 +4,9 @@ import { check } from 'k6';
 import http from 'k6/http';
 import { Rate } from 'k6/metrics';
 import type { Account } from './accounts.ts';
-import {
-  checkNames,
-  hasTokens,
-  isRejection,
-  isUndocumentedStatus,
-  jwtMatchesSession,
-  loginPath,
-} from './login-checks.ts';
+import { checkNames, hasTokens, isRejection, isUndocumentedStatus, jwtMatchesSession } from './login-checks.ts';
 import { undocumentedStatusMetric } from './slo.ts';
+import { loginUrl } from './url.ts';
 
 /** Every login adds one sample: true when the status is one the contract does not document. */
 const undocumentedStatus = new Rate(undocumentedStatusMetric);
@@ -27,7 +21,7 @@ export function login(baseUrl: string, account: Account, wrongPassword: boolean)
     // Any other string is a wrong password; deriving it keeps it per account without storing another secret.
     password: wrongPassword ? `${account.password}-wrong` : account.password,
   });
-  const res = http.post(`${baseUrl}${loginPath}`, body, {
+  const res = http.post(loginUrl(baseUrl), body, {
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     tags: { name: 'login', credential: wrongPassword ? 'wrong' : 'valid' },
     responseCallback: wrongPassword ? expectRejection : expectSuccess,

@@ -10,7 +10,7 @@ import type { Options } from 'k6/options';
 import type { Account } from '../lib/accounts.ts';
 import { accountIndexForVu, parseAccounts } from '../lib/accounts.ts';
 import { LoadInputError } from '../lib/input-error.ts';
-import { loginPath, readinessHint, readinessProblem } from '../lib/login-checks.ts';
+import { readinessHint, readinessProblem } from '../lib/login-checks.ts';
 import { login } from '../lib/login.ts';
 import { wrongPasswordPlan } from '../lib/wrong-password.ts';
 import { applyOverrides, firstLine, parseProfiles, readOverrides, selectProfile, toScenario } from '../lib/profiles.ts';
@@ -18,6 +18,7 @@ import { objectivesFor, parseSlo, sloFor, toK6Thresholds } from '../lib/slo.ts';
 import type { SummaryData } from '../lib/summary.ts';
 import { junitXml, markdownSummary, textSummary } from '../lib/summary.ts';
 import { assertLoadAllowed, parseAllowList, parseTargetUrl } from '../lib/target-guard.ts';
+import { loginUrl } from '../lib/url.ts';
 
 // open() is called here, in the entry script, so relative paths resolve from this file on k6 and the engine alike.
 function readFile(path: string, what: string): string {
@@ -66,7 +67,7 @@ const expectReadinessAnswer = http.expectedStatuses(400, 401);
 export function setup(): { target: string } {
   let last = '';
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const res = http.post(`${target.baseUrl}${loginPath}`, '{}', {
+    const res = http.post(loginUrl(target.baseUrl), '{}', {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       tags: { name: 'readiness' },
       responseCallback: expectReadinessAnswer,
