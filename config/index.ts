@@ -1,13 +1,13 @@
 // The one typed configuration loader. Precedence: process env > `.env` > `config/environments/<TARGET_ENV>.env`.
 // Every problem is a ConfigError whose message is one line naming the variable and what is expected.
 // NODE_EXTRA_CA_CERTS and the proxy variables come from the process environment only (Node and k6 read them there).
-import { X509Certificate } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'dotenv';
 import { ProxyConfigError, proxySettingsFromEnv, describeProxy } from './proxy.ts';
 import type { ProxySettings } from './proxy.ts';
+import { extraCaCertsProblem } from './tls.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const environmentsDir = join(repoRoot, 'config', 'environments');
@@ -216,29 +216,11 @@ function parseBaseUrl(name: string, value: string | undefined): string | undefin
   return url.href.replace(/\/+$/, '');
 }
 
-/** NODE_EXTRA_CA_CERTS as Node reads it at start (relative to the working directory): a PEM certificate file. */
 function parseCaFile(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const path = resolve(value);
-  const fix = 'point it at the PEM file of the CA that signed the target certificate, or unset it';
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `is not readable (${code ?? 'error'})`;
-    throw new ConfigError(`NODE_EXTRA_CA_CERTS="${value}" ${why}: ${fix}`);
-  }
-  try {
-    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate');
-    new X509Certificate(text);
-  } catch {
-    throw new ConfigError(
-      `NODE_EXTRA_CA_CERTS="${value}" holds no valid PEM certificate (-----BEGIN CERTIFICATE-----): ${fix} (DER converts with openssl x509 -inform der -in ca.der -out ca.pem)`,
-    );
-  }
-  return path;
+  const problem = extraCaCertsProblem(value);
+  if (problem !== undefined) throw new ConfigError(problem);
+  return resolve(value);
 }
 
 function parseProxies(env: NodeJS.ProcessEnv): ProxySettings {

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { clauses } from './clauses.ts';
 import type { ClauseKind } from './clauses.ts';
 import { policyFor } from './policy.ts';
+import { playwrightProxy } from './support/proxy.ts';
 import { targetEnv } from './support/target-env.ts';
 
 function configOrExit(): ReturnType<typeof loadConfig> {
@@ -38,6 +39,18 @@ try {
   process.exit(2);
 }
 
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY as k6 applies them (loopback stays direct); the byte-exact client in
+// support/http.ts decides the same way itself. NODE_EXTRA_CA_CERTS needs nothing here: workers inherit the env.
+const proxy = (() => {
+  try {
+    return playwrightProxy(config.proxy, [baseUrl, process.env[targetEnv.faultBaseUrl] || config.authFaultBaseUrl]);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`contract: ${error.message}`);
+    process.exit(2);
+  }
+})();
+
 // Paced runs (CONTRACT_MAX_RPS) are slower by design: the largest test sends ~250 requests, which the workers share.
 const pacedTimeoutMs = config.contractMaxRps === undefined ? 0 : Math.ceil((250 * 2 * 1000) / config.contractMaxRps);
 
@@ -55,6 +68,7 @@ export default defineConfig({
   reportSlowTests: null,
   use: {
     ...(baseUrl === undefined ? {} : { baseURL: baseUrl }),
+    ...(proxy === undefined ? {} : { proxy }),
     trace: 'off',
   },
   reporter: [
