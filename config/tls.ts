@@ -31,14 +31,17 @@ export function extraCaCertsProblem(value: string | undefined): string | undefin
 
 /**
  * The variables that make real k6 trust what Node trusts: with NODE_EXTRA_CA_CERTS set and SSL_CERT_FILE not, writes
- * `<dir>/k6-ca-bundle.pem` (Node's public roots + the private CA) and returns SSL_CERT_FILE pointing at it. Returns {}
- * when there is nothing to do or the user set SSL_CERT_FILE. (Go on macOS and Windows uses the system store and
- * ignores SSL_CERT_FILE: add the CA to the system store there.)
+ * `k6-ca-bundle.pem` (Node's public roots + the private CA) into the folder `dir()` makes and returns SSL_CERT_FILE
+ * pointing at it. Returns {} when there is nothing to do or the user set SSL_CERT_FILE. (Go on macOS and Windows
+ * verifies with the system store and ignores SSL_CERT_FILE: add the CA to the system store there.)
  */
-export function k6TrustEnv(env: { readonly [name: string]: string | undefined }, dir: string): Record<string, string> {
+export function k6TrustEnv(
+  env: { readonly [name: string]: string | undefined },
+  dir: () => string,
+): Record<string, string> {
   const extra = env.NODE_EXTRA_CA_CERTS?.trim();
   if (!extra || env.SSL_CERT_FILE?.trim()) return {};
-  const bundle = join(dir, 'k6-ca-bundle.pem');
+  const bundle = join(dir(), 'k6-ca-bundle.pem');
   writeFileSync(bundle, `${rootCertificates.join('\n')}\n${readFileSync(resolve(extra), 'utf8').trim()}\n`, {
     mode: 0o644,
   });

@@ -1,8 +1,11 @@
 // `npm run k6 -- run [flags] <script.ts>`: real k6 when it is on PATH (or K6_ENGINE=k6), else the node engine.
 // Prints which engine ran; exits with k6's exit codes.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { ProxyConfigError, proxySettingsFromEnv } from '../../config/proxy.ts';
+import { extraCaCertsProblem, k6TrustEnv } from '../../config/tls.ts';
 import { parseRunArgs, USAGE } from './src/args.ts';
 import { EngineError, EXIT } from './src/errors.ts';
 import { runTest } from './src/run.ts';
@@ -39,10 +42,29 @@ async function main(): Promise<void> {
   if (choice === 'k6' && k6 === null)
     fail('K6_ENGINE=k6 but no k6 binary is on PATH: install k6 or use K6_ENGINE=node', EXIT.invalidConfig);
 
+  // Node reads NODE_EXTRA_CA_CERTS at start and only warns when it cannot: say it in one line instead.
+  const caProblem = extraCaCertsProblem(process.env['NODE_EXTRA_CA_CERTS']);
+  if (caProblem !== undefined) fail(caProblem, EXIT.invalidConfig);
+
   if (k6 !== null) {
     process.stdout.write(`engine: k6 (${k6})\n`);
-    const r = spawnSync(k6, argv, { stdio: 'inherit', env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+    // k6 (Go) ignores NODE_EXTRA_CA_CERTS; on Linux it reads SSL_CERT_FILE, given here as Node's roots + that CA.
+    let scratch: string | undefined;
+    const trust = k6TrustEnv(process.env, () => (scratch = mkdtempSync(join(tmpdir(), 'k6-trust-'))));
+    if (trust['SSL_CERT_FILE'] !== undefined) {
+      process.stdout.write(`engine: k6 trusts NODE_EXTRA_CA_CERTS through SSL_CERT_FILE=${trust['SSL_CERT_FILE']}\n`);
+    }
+    const r = spawnSync(k6, argv, { stdio: 'inherit', env: { ...process.env, ...trust, K6_NO_USAGE_REPORT: 'true' } });
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
     process.exit(r.status ?? 1);
+  }
+
+  // The engine's client applies HTTPS_PROXY / HTTP_PROXY / NO_PROXY with k6's rules (config/proxy.ts).
+  try {
+    proxySettingsFromEnv(process.env);
+  } catch (e) {
+    if (e instanceof ProxyConfigError) fail(e.message, EXIT.invalidConfig);
+    throw e;
   }
 
   const options = parseRunArgs(argv, process.env);

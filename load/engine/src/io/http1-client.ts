@@ -2,6 +2,11 @@
 // the load it generates can afford on a small machine, and hides the socket moments k6 reports. This client keeps
 // k6's model (one keep-alive connection pool per VU) and timestamps each phase at the socket: connection handed out,
 // TCP connected, TLS done, request flushed to the kernel, first response byte, last response byte.
+// TLS trusts Node's roots plus NODE_EXTRA_CA_CERTS (read at process start, shared by every thread). Through a proxy
+// (the I/O thread decides per URL, with k6's rules): http:// requests go in absolute-form to the proxy, on keep-alive
+// connections shared by every http target as Go shares them; https:// requests go through a CONNECT tunnel per
+// target, TLS inside it, kept alive like a direct connection. `connecting` then covers the proxy's TCP connect and the
+// CONNECT exchange.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
@@ -27,6 +32,14 @@ export interface RawRequest {
   body: Buffer | null;
   timeoutMs: number;
   insecure: boolean;
+  /** The proxy to go through, or undefined for a direct connection. */
+  proxy?: ProxyRoute | undefined;
+}
+
+export interface ProxyRoute {
+  readonly url: URL;
+  /** Proxy-Authorization header value, if the proxy URL carries credentials. */
+  readonly authorization: string | undefined;
 }
 
 export class HttpError extends Error {
@@ -35,6 +48,8 @@ export class HttpError extends Error {
     readonly code: string,
     readonly reused: boolean,
     readonly gotBytes: boolean,
+    /** True when the failure is reaching the proxy or its CONNECT answer, not the target. */
+    readonly atProxy = false,
   ) {
     super(message);
   }
@@ -87,46 +102,68 @@ export class ConnectionPool {
       const isTls = req.url.protocol === 'https:';
       const port = Number(req.url.port || (isTls ? 443 : 80));
       const host = req.url.hostname.replace(/^\[|\]$/g, '');
-      const key = `${req.url.protocol}//${host}:${port}`;
-      let conn = this.take(key);
-      const reused = conn !== undefined;
+      const proxy = req.proxy;
+      const key =
+        proxy === undefined
+          ? `${req.url.protocol}//${host}:${port}`
+          : `proxy ${proxy.url.host} ${isTls ? `https://${host}:${port}` : 'http:'}`;
+      const pooled = this.take(key);
+      const reused = pooled !== undefined;
       const t = { start, got: start, connected: start, secured: start, sent: 0, firstByte: 0, end: 0 };
       let settled = false;
       let gotBytes = false;
-      const fail = (err: Error & { code?: string }, socket: net.Socket) => {
+      let atProxy = false;
+      // The socket the failure concerns: the exchange's socket, or the raw socket to the proxy before a tunnel is up.
+      let current: net.Socket;
+      const fail = (err: Error & { code?: string }, failed: net.Socket) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        socket.destroy();
-        reject(new HttpError(err.message, err.code ?? 'ERR', reused, gotBytes));
+        failed.destroy();
+        reject(new HttpError(err.message, err.code ?? 'ERR', reused, gotBytes, atProxy));
       };
-      if (!conn) {
-        const socket = isTls
-          ? tls.connect({
-              host,
-              port,
-              servername: net.isIP(host) ? undefined : host,
-              rejectUnauthorized: !req.insecure,
-              ALPNProtocols: ['http/1.1'],
-            })
-          : net.connect({ host, port });
-        socket.setNoDelay(true);
-        const created: Conn = { socket, key };
+      const register = (created: net.Socket): Conn => {
+        const conn: Conn = { socket: created, key };
         // A server closing an idle keep-alive connection must neither crash the thread nor be reused.
-        socket.on('error', () => undefined);
-        socket.once('close', () => this.forget(created));
-        conn = created;
+        created.on('error', () => undefined);
+        created.once('close', () => this.forget(conn));
+        return conn;
+      };
+      let c: Conn | undefined = pooled;
+      let tunnel: net.Socket | undefined;
+      if (!c) {
+        if (proxy !== undefined) {
+          const raw = net.connect({
+            host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(proxy.url.port || 80),
+          });
+          raw.setNoDelay(true);
+          atProxy = true;
+          if (isTls) tunnel = raw;
+          else c = register(raw);
+        } else {
+          const created = isTls
+            ? tls.connect({
+                host,
+                port,
+                servername: net.isIP(host) ? undefined : host,
+                rejectUnauthorized: !req.insecure,
+                ALPNProtocols: ['http/1.1'],
+              })
+            : net.connect({ host, port });
+          created.setNoDelay(true);
+          c = register(created);
+        }
       }
-      const c = conn;
-      const socket = c.socket;
+      current = tunnel ?? c!.socket;
       t.got = performance.now();
       const timer = setTimeout(() => {
         const e = new Error('request timeout') as Error & { code: string };
         e.code = 'TIMEOUT';
-        fail(e, socket);
+        fail(e, current);
       }, req.timeoutMs);
-      const writtenBefore = socket.bytesWritten;
-      const readBefore = socket.bytesRead;
+      let writtenBefore = 0;
+      let readBefore = 0;
 
       // ---- response parsing
       let buf: Buffer = Buffer.alloc(0);
@@ -141,6 +178,7 @@ export class ConnectionPool {
         settled = true;
         clearTimeout(timer);
         t.end = performance.now();
+        const socket = current;
         socket.removeListener('data', onData);
         socket.removeListener('error', onError);
         socket.removeListener('end', onEnd);
@@ -157,7 +195,7 @@ export class ConnectionPool {
           bytesSent: socket.bytesWritten - writtenBefore,
           bytesReceived: socket.bytesRead - readBefore,
         };
-        if (keepAlive && framing !== 'close') this.give(c);
+        if (keepAlive && framing !== 'close') this.give(c!);
         else socket.destroy();
         resolve(res);
       };
@@ -173,7 +211,7 @@ export class ConnectionPool {
               Object.assign(new Error(`malformed HTTP response: ${JSON.stringify((lines[0] ?? '').slice(0, 60))}`), {
                 code: 'EPROTO',
               }),
-              socket,
+              current,
             );
             return;
           }
@@ -217,7 +255,7 @@ export class ConnectionPool {
             if (lineEnd < 0) return;
             const size = parseInt(buf.toString('latin1', pos, lineEnd).split(';')[0]!, 16);
             if (Number.isNaN(size)) {
-              fail(Object.assign(new Error('malformed chunked encoding'), { code: 'EPROTO' }), socket);
+              fail(Object.assign(new Error('malformed chunked encoding'), { code: 'EPROTO' }), current);
               return;
             }
             if (size === 0) {
@@ -242,7 +280,7 @@ export class ConnectionPool {
         tryParse();
       }
       function onError(err: Error) {
-        fail(err, socket);
+        fail(err, current);
       }
       function onEnd() {
         if (head && framing === 'close') return finish(buf.subarray(bodyStart));
@@ -250,16 +288,18 @@ export class ConnectionPool {
           Object.assign(new Error('connection closed by the server before the response was complete'), {
             code: 'ECONNRESET',
           }),
-          socket,
+          current,
         );
       }
-      socket.on('data', onData);
-      socket.on('error', onError);
-      socket.on('end', onEnd);
-
       // ---- request
       const send = () => {
-        let headText = `${req.method} ${req.url.pathname}${req.url.search} HTTP/1.1\r\nHost: ${req.url.host}\r\n`;
+        // Through a proxy, an http:// request names its target in absolute-form (RFC 9112 section 3.2.2), as Go's does.
+        const target =
+          proxy !== undefined && !isTls
+            ? `${req.url.protocol}//${req.url.host}${req.url.pathname}${req.url.search}`
+            : `${req.url.pathname}${req.url.search}`;
+        let headText = `${req.method} ${target} HTTP/1.1\r\nHost: ${req.url.host}\r\n`;
+        if (proxy?.authorization !== undefined && !isTls) headText += `Proxy-Authorization: ${proxy.authorization}\r\n`;
         for (const [k, v] of Object.entries(req.headers)) headText += `${k}: ${v}\r\n`;
         if (req.body !== null || ['POST', 'PUT', 'PATCH'].includes(req.method))
           headText += `Content-Length: ${req.body?.length ?? 0}\r\n`;
@@ -267,26 +307,83 @@ export class ConnectionPool {
         const payload = req.body
           ? Buffer.concat([Buffer.from(headText, 'latin1'), req.body])
           : Buffer.from(headText, 'latin1');
-        socket.write(payload, () => {
+        current.write(payload, () => {
           if (t.sent === 0) t.sent = performance.now();
         });
       };
-      if (reused) {
-        send();
-      } else if (isTls) {
-        socket.once('connect', () => (t.connected = performance.now()));
-        socket.once('secureConnect', () => {
-          t.secured = performance.now();
-          if (t.connected === start) t.connected = t.secured;
+      /** Starts the exchange on `conn`: listeners, then the request once the socket is ready. */
+      const begin = (conn: Conn, ready: 'now' | 'connect' | 'secureConnect') => {
+        c = conn;
+        const socket = conn.socket;
+        current = socket;
+        writtenBefore = socket.bytesWritten;
+        readBefore = socket.bytesRead;
+        socket.on('data', onData);
+        socket.on('error', onError);
+        socket.on('end', onEnd);
+        if (ready === 'now') {
           send();
-        });
-      } else {
-        socket.once('connect', () => {
-          t.connected = performance.now();
-          t.secured = t.connected;
-          send();
-        });
+        } else if (ready === 'secureConnect') {
+          socket.once('connect', () => (t.connected = performance.now()));
+          socket.once('secureConnect', () => {
+            t.secured = performance.now();
+            if (t.connected === start) t.connected = t.secured;
+            send();
+          });
+        } else {
+          socket.once('connect', () => {
+            atProxy = false;
+            t.connected = performance.now();
+            t.secured = t.connected;
+            send();
+          });
+        }
+      };
+
+      if (tunnel === undefined) {
+        begin(c!, reused ? 'now' : isTls ? 'secureConnect' : 'connect');
+        return;
       }
+      // CONNECT host:port through the proxy, then TLS to the target inside the tunnel. `connecting` covers both.
+      const raw = tunnel;
+      let answer: Buffer = Buffer.alloc(0);
+      const onTunnelError = (err: Error) => fail(err, raw);
+      const onTunnelData = (chunk: Buffer) => {
+        answer = answer.length === 0 ? chunk : Buffer.concat([answer, chunk]);
+        const idx = answer.indexOf('\r\n\r\n');
+        if (idx < 0) {
+          if (answer.length > 16_384) fail(Object.assign(new Error('proxy answer too large'), { code: 'EPROTO' }), raw);
+          return;
+        }
+        raw.removeListener('data', onTunnelData);
+        const status = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/.exec(answer.toString('latin1', 0, answer.indexOf('\r\n')));
+        if (status === null || status[1] !== '200') {
+          // As Go does, the error is the proxy's status text (e.g. "Proxy Authentication Required").
+          const text = status === null ? 'malformed proxy answer to CONNECT' : status[2] || `status ${status[1]}`;
+          atProxy = false;
+          fail(Object.assign(new Error(text), { code: 'EPROXY' }), raw);
+          return;
+        }
+        raw.removeListener('error', onTunnelError);
+        if (idx + 4 < answer.length) raw.unshift(answer.subarray(idx + 4));
+        atProxy = false;
+        t.connected = performance.now();
+        const secure = tls.connect({
+          socket: raw,
+          host,
+          servername: net.isIP(host) ? undefined : host,
+          rejectUnauthorized: !req.insecure,
+          ALPNProtocols: ['http/1.1'],
+        });
+        begin(register(secure), 'secureConnect');
+      };
+      raw.on('error', onTunnelError);
+      raw.on('data', onTunnelData);
+      raw.once('connect', () => {
+        const authority = `${req.url.hostname}:${port}`;
+        const auth = proxy?.authorization === undefined ? '' : `Proxy-Authorization: ${proxy.authorization}\r\n`;
+        raw.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`);
+      });
     });
   }
 }

@@ -13,13 +13,50 @@ import {
   type HttpRequestSpec,
   type HttpResult,
 } from '../protocol.ts';
-import { ConnectionPool, HttpError, type RawResponse } from './http1-client.ts';
+import {
+  anyProxy,
+  proxyAuthorization,
+  proxyFor,
+  proxySettingsFromEnv,
+  type ProxySettings,
+} from '../../../../config/proxy.ts';
+import { ConnectionPool, HttpError, type ProxyRoute, type RawResponse } from './http1-client.ts';
 
 const wd = workerData as { insecureSkipTLSVerify: boolean; doorbell: SharedArrayBuffer };
 let insecure = wd.insecureSkipTLSVerify;
 const doorbell = new Int32Array(wd.doorbell);
 
-function errorOf(err: HttpError, url: URL): { error: string; code: number } {
+// HTTP(S)_PROXY / NO_PROXY from the environment, k6's (Go's) rules: config/proxy.ts is the one owner of them (the
+// contract client uses the same module). The CLI refuses a bad value before the run; should one reach here anyway,
+// every request fails with the reason, as Go's client does.
+let proxySettings: ProxySettings | undefined;
+let proxyProblem = '';
+try {
+  proxySettings = proxySettingsFromEnv(process.env);
+} catch (e) {
+  proxyProblem = (e as Error).message;
+}
+const proxied = proxySettings !== undefined && anyProxy(proxySettings);
+const routes = new Map<string, ProxyRoute | null>();
+
+function routeFor(text: string, url: URL): ProxyRoute | undefined {
+  if (!proxied || proxySettings === undefined) return undefined;
+  let route = routes.get(text);
+  if (route === undefined) {
+    const proxy = proxyFor(url, proxySettings);
+    route = proxy === undefined ? null : { url: proxy, authorization: proxyAuthorization(proxy) };
+    if (routes.size >= CACHE_MAX) routes.clear();
+    routes.set(text, route);
+  }
+  return route ?? undefined;
+}
+
+function errorOf(err: HttpError, url: URL, proxy: ProxyRoute | undefined): { error: string; code: number } {
+  if (err.atProxy && proxy !== undefined) {
+    // Go: "proxyconnect tcp: dial tcp 10.0.0.1:3128: connect: connection refused".
+    const inner = errorOf(new HttpError(err.message, err.code, err.reused, err.gotBytes), proxy.url, undefined);
+    return { error: `proxyconnect tcp: ${inner.error}`, code: inner.code };
+  }
   const hostPort = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
   switch (err.code) {
     case 'TIMEOUT':
@@ -37,7 +74,8 @@ function errorOf(err: HttpError, url: URL): { error: string; code: number } {
     case 'ETIMEDOUT':
       return { error: `dial tcp ${hostPort}: i/o timeout`, code: 1211 };
     default:
-      if (err.code.startsWith('ERR_TLS') || err.code.includes('CERT')) return { error: err.message, code: 1300 };
+      // TLS failures, certificate verification included (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN...).
+      if (/^ERR_TLS|CERT|^UNABLE_TO_|SELF_SIGNED/.test(err.code)) return { error: err.message, code: 1300 };
       return { error: err.message, code: 1000 };
   }
 }
@@ -154,8 +192,10 @@ async function perform(pool: ConnectionPool, spec: HttpRequestSpec): Promise<Htt
   } catch (e) {
     return failed(spec, `invalid URL "${spec.url}": ${(e as Error).message}`, 1020, t0);
   }
+  if (proxyProblem !== '') return failed(spec, proxyProblem, 1000, t0);
   const body = spec.body === null ? null : spec.bodyIsB64 ? Buffer.from(spec.body, 'base64') : Buffer.from(spec.body);
-  const req = { method: spec.method, url, headers: spec.headers, body, timeoutMs: spec.timeoutMs, insecure };
+  const proxy = routeFor(spec.url, url);
+  const req = { method: spec.method, url, headers: spec.headers, body, timeoutMs: spec.timeoutMs, insecure, proxy };
   for (let attempt = 0; ; attempt++) {
     try {
       return toResult(spec, await pool.request(req));
@@ -163,7 +203,7 @@ async function perform(pool: ConnectionPool, spec: HttpRequestSpec): Promise<Htt
       const err = e instanceof HttpError ? e : new HttpError(String(e), 'ERR', false, false);
       // A keep-alive connection the server closed while idle: retry once on a fresh one, as Go's client does.
       if (attempt === 0 && err.reused && !err.gotBytes && err.code !== 'TIMEOUT') continue;
-      const { error, code } = errorOf(err, url);
+      const { error, code } = errorOf(err, url, proxy);
       return failed(spec, error, code, t0);
     }
   }
