@@ -59,6 +59,9 @@ export class Vu {
   private pendingLifecycle: ((o: LifecycleOutcome) => void) | null = null;
   private readonly ctl: Int32Array;
   private readonly numbers: Float64Array;
+  /** Settles when the init context has run: `ready` (or `initError`), whatever the VU logged before it. */
+  readonly ready: Promise<ReadyInfo>;
+  private settleReady: { ok: (r: ReadyInfo) => void; fail: (e: Error) => void } | null = null;
 
   constructor(
     readonly id: number,
@@ -66,12 +69,24 @@ export class Vu {
     private readonly worker: Worker,
     control: SharedArrayBuffer,
     private readonly hooks: PoolHooks,
-    readonly ready: Promise<ReadyInfo>,
   ) {
     this.ctl = new Int32Array(control, 0, 4);
     this.numbers = new Float64Array(control, CTL_F64_OFFSET, 2);
+    this.ready = new Promise<ReadyInfo>((ok, fail) => (this.settleReady = { ok, fail }));
+    this.ready.catch(() => undefined);
+    // One handler for every message, from the first on: the init context may log (or flush samples) before it is
+    // ready, so the ready signal is the `ready` message, never "the first message".
     worker.on('message', (msg: VuToMain) => {
       switch (msg.t) {
+        case 'ready': {
+          const { options, exports, metrics, sharedArrays } = msg;
+          this.settleReady?.ok({ options, exports, metrics, sharedArrays });
+          this.settleReady = null;
+          break;
+        }
+        case 'initError':
+          this.initFailed(new Error(msg.message));
+          break;
         case 'samples':
           hooks.onSamples(msg.samples);
           break;
@@ -101,8 +116,11 @@ export class Vu {
           break;
       }
     });
-    worker.on('exit', () => {
+    // An uncaught error ends the worker ('exit' follows); kept as a listener so it never becomes main's own error.
+    worker.on('error', (e: Error) => this.initFailed(e));
+    worker.on('exit', (code) => {
       this.dead = true;
+      this.initFailed(new Error(`VU ${id} exited during init (code ${code})`));
       const cb = this.pendingLoop;
       this.pendingLoop = null;
       cb?.();
@@ -110,6 +128,12 @@ export class Vu {
       this.pendingLifecycle = null;
       lc?.({ result: null, error: 'the VU was stopped before it finished', aborted: null, samples: [] });
     });
+  }
+
+  /** Rejects `ready` if the init context has not finished yet (no-op afterwards). */
+  private initFailed(e: Error): void {
+    this.settleReady?.fail(e);
+    this.settleReady = null;
   }
 
   /** Running an iteration (or setup/teardown/handleSummary) right now. */
@@ -231,16 +255,7 @@ export class VuPool {
       stdout: false,
       stderr: false,
     });
-    let settle!: { ok: (r: ReadyInfo) => void; fail: (e: Error) => void };
-    const ready = new Promise<ReadyInfo>((ok, fail) => (settle = { ok, fail }));
-    ready.catch(() => undefined);
-    worker.once('message', (msg: VuToMain) => {
-      if (msg.t === 'ready') settle.ok(msg);
-      else if (msg.t === 'initError') settle.fail(new Error(msg.message));
-    });
-    worker.once('error', (e: Error) => settle.fail(e));
-    worker.once('exit', (code) => settle.fail(new Error(`VU ${id} exited during init (code ${code})`)));
-    const vu = new Vu(id, idInTest, worker, control, this.hooks, ready);
+    const vu = new Vu(id, idInTest, worker, control, this.hooks);
     this.all.push(vu);
     Atomics.store(this.state, 1, this.all.filter((v) => !v.dead).length);
     return vu;
