@@ -76,8 +76,67 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   const stamp = () => String(Math.floor(elapsed() / 1000)).padStart(4, '0');
 
   const segment = new ExecutionSegment(o.segment, o.segmentSequence);
-  const bundle = await bundleScript(o.script);
-  const code = await loadEngineCode();
+
+  let abortReason: string | null = null;
+  let abortCode = 0;
+  const abortListeners = new Set<() => void>();
+  const abort = (reason: string, exitCode: number) => {
+    if (abortReason !== null) return;
+    abortReason = reason;
+    abortCode = exitCode;
+    for (const l of [...abortListeners]) l();
+  };
+  // Where the run is, for what a signal does: before the first iteration (script loading, the init contexts,
+  // setup()) nothing is left to finish, so the run ends at once.
+  let phase: 'init' | 'setup' | 'run' = 'init';
+  // Ctrl-C / SIGTERM: stop starting iterations, interrupt running ones, still run teardown and print the summary
+  // (k6 exits 105 then); during init or setup() the run ends at once; a second signal ends the process at once.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abortReason !== null) {
+      err(`\nquitting at once on a second ${signal}\n`);
+      process.exit(EXIT.externalAbort);
+    }
+    err(
+      phase === 'run'
+        ? `\nstopping on ${signal}: teardown and summary follow (send it again to quit at once)\n`
+        : `\nstopping on ${signal} during ${phase === 'init' ? 'init' : 'setup()'}: no iteration has run\n`,
+    );
+    abort(`test run interrupted by ${signal}`, EXIT.externalAbort);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const detachSignals = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  /** Waits for p unless the run is stopped first (exit 105): a VU's init context or setup() may never answer. */
+  const unlessStopped = <T>(p: Promise<T>, during: string): Promise<T> =>
+    new Promise<T>((resolveP, rejectP) => {
+      const stop = () =>
+        rejectP(new EngineError(`${String(abortReason)} during ${during}: no iteration ran`, abortCode));
+      if (abortReason !== null) return stop();
+      abortListeners.add(stop);
+      p.then(
+        (v) => {
+          abortListeners.delete(stop);
+          resolveP(v);
+        },
+        (e: unknown) => {
+          abortListeners.delete(stop);
+          rejectP(e as Error);
+        },
+      );
+    });
+
+  let bundle: Awaited<ReturnType<typeof bundleScript>>;
+  let code: Awaited<ReturnType<typeof loadEngineCode>>;
+  try {
+    bundle = await unlessStopped(bundleScript(o.script), 'init');
+    code = await unlessStopped(loadEngineCode(), 'init');
+  } catch (e) {
+    detachSignals();
+    throw e;
+  }
 
   let registry: Registry | null = null;
   let json: JsonOutput | null = null;
@@ -138,34 +197,15 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     },
   );
 
-  let abortReason: string | null = null;
-  let abortCode = 0;
-  const abortListeners = new Set<() => void>();
-  const abort = (reason: string, exitCode: number) => {
-    if (abortReason !== null) return;
-    abortReason = reason;
-    abortCode = exitCode;
-    for (const l of [...abortListeners]) l();
-  };
-  // Ctrl-C / SIGTERM: stop starting iterations, interrupt running ones, still run teardown and print the summary
-  // (k6 exits 105 then); a second signal ends the process at once.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (abortReason !== null) process.exit(EXIT.externalAbort);
-    err(`\nstopping on ${signal}: teardown and summary follow (send it again to quit at once)\n`);
-    abort(`test run interrupted by ${signal}`, EXIT.externalAbort);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const detachSignals = () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
   try {
     // Init context once (VU 0, as k6 uses for setup/teardown) to read options, exports and custom metrics.
     const lifecycleVu = pool.spawn(0, 0);
-    const info = await lifecycleVu.ready.catch((e: Error) => {
-      throw scriptError(`script error in the init context: ${oneLine(e.message)}`);
-    });
+    const info = await unlessStopped(
+      lifecycleVu.ready.catch((e: Error) => {
+        throw scriptError(`script error in the init context: ${oneLine(e.message)}`);
+      }),
+      'init',
+    );
     pool.sharedArrays = info.sharedArrays;
     let options: Dict;
     try {
@@ -215,9 +255,19 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     let setupData = '';
     const spawnVu = async (g: number): Promise<Vu> => {
       const vu = pool.spawn(pool.all.length, g + 1);
-      await vu.ready.catch((e: Error) => {
-        throw scriptError(`script error in the init context of VU ${vu.id}: ${oneLine(e.message)}`);
-      });
+      // A VU still in its init context when the run is stopped is stopped with it (it comes back dead: its loops
+      // end at once).
+      const stop = () => void vu.kill();
+      if (abortReason !== null) stop();
+      else abortListeners.add(stop);
+      try {
+        await vu.ready;
+      } catch (e) {
+        if (vu.dead && abortReason !== null) return vu;
+        throw scriptError(`script error in the init context of VU ${vu.id}: ${oneLine((e as Error).message)}`);
+      } finally {
+        abortListeners.delete(stop);
+      }
       if (setupData !== '') vu.post({ t: 'setData', data: setupData });
       vuByGlobal.set(g, vu);
       return vu;
@@ -228,12 +278,13 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
       const count = s.executor.endsWith('arrival-rate') ? s.preAllocatedVUs : s.vus;
       initial.push(...segment.ownedIn(off, off + count));
     }
-    await Promise.all(initial.map((g) => spawnVu(g)));
+    await unlessStopped(Promise.all(initial.map((g) => spawnVu(g))), 'init');
 
     // setup()
     const runStart = Date.now();
+    phase = 'setup';
     if (info.exports.includes('setup')) {
-      const r = await lifecycleVu.lifecycle({ t: 'setup' });
+      const r = await unlessStopped(lifecycleVu.lifecycle({ t: 'setup' }), 'setup()');
       ingest(r.samples);
       if (r.aborted !== null) abort(r.aborted, EXIT.scriptAborted);
       else if (r.error !== null) throw scriptError(`setup() failed: ${r.error}`);
@@ -242,6 +293,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     }
 
     // Scenarios
+    phase = 'run';
     const active = new Map<Scenario, number>();
     const emitVus = () => {
       const t = Date.now();

@@ -1,4 +1,5 @@
-// The engine as a process: console output in the init context.
+// The engine as a process: console output in the init context, and Ctrl-C/SIGTERM during init and during a run
+// (k6: exit 105; the first signal stops gracefully, a second at once; nothing may be left running afterwards).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Generous: on a loaded 2-core machine the CLI alone (loader, esbuild, threads) takes seconds to start. */
 const START_MS = 60_000;
+/** How long the engine may take to end after a signal. */
+const STOP_MS = 5_000;
 
 interface EngineProcess {
   /** Resolves when stderr (or stdout) has printed a line matching re; rejects after ms. */
@@ -130,6 +133,94 @@ test(
         assert.match(output, new RegExp(`${level}\\[\\d+\\] init ${word} from VU 2  source=console vu=2\\n`));
         assert.equal(output.split(`init ${word} from VU`).length - 1, 3, `"init ${word}" printed once per init`);
       }
+      await assertNothingLeft(engine);
+    } finally {
+      engine.cleanup();
+    }
+  },
+);
+
+for (const [slowVu, which] of [
+  ['0', 'the init that reads options'],
+  ['1', "a VU's init"],
+] as const) {
+  test(
+    `SIGTERM during ${which} (busy script): exit 105 within seconds, nothing left running`,
+    { timeout: 90_000 },
+    async () => {
+      const engine = startEngine([
+        'run',
+        '-e',
+        `SLOW_INIT_VU=${slowVu}`,
+        '--vus',
+        '2',
+        '--iterations',
+        '4',
+        'load/engine/test/fixtures/slow-phases.ts',
+      ]);
+      try {
+        await engine.waitFor(new RegExp(`init started in VU ${slowVu}`), START_MS);
+        // VU 1's init starts after VU 0's: give the busy loop a moment to be under way.
+        await new Promise((r) => setTimeout(r, 300));
+        const signalledAt = Date.now();
+        engine.signal('SIGTERM');
+        const { code } = await engine.exited(STOP_MS);
+        assert.equal(code, 105, engine.output());
+        assert.ok(Date.now() - signalledAt < STOP_MS);
+        assert.match(engine.output(), /test run interrupted by SIGTERM during init: no iteration ran/);
+        assert.doesNotMatch(engine.output(), /iteration running/);
+        await assertNothingLeft(engine);
+      } finally {
+        engine.cleanup();
+      }
+    },
+  );
+}
+
+test(
+  'SIGTERM during a run: iterations interrupted, teardown and summary still run, exit 105 within seconds',
+  { timeout: 90_000 },
+  async () => {
+    const engine = startEngine(['run', '--vus', '2', '--duration', '60s', 'load/engine/test/fixtures/slow-phases.ts']);
+    try {
+      await engine.waitFor(/iteration running in VU 2/, START_MS);
+      engine.signal('SIGTERM');
+      const { code } = await engine.exited(STOP_MS);
+      const output = engine.output();
+      assert.equal(code, 105, output);
+      assert.match(output, /stopping on SIGTERM: teardown and summary follow/);
+      assert.match(output, /ABORTED: test run interrupted by SIGTERM/);
+      assert.match(output, /teardown started/);
+      assert.match(output, /TOTAL RESULTS/);
+      await assertNothingLeft(engine);
+    } finally {
+      engine.cleanup();
+    }
+  },
+);
+
+test(
+  'a second SIGTERM while teardown() still runs quits at once (exit 105), nothing left running',
+  { timeout: 90_000 },
+  async () => {
+    const engine = startEngine([
+      'run',
+      '-e',
+      'SLOW_TEARDOWN=1',
+      '--vus',
+      '1',
+      '--duration',
+      '60s',
+      'load/engine/test/fixtures/slow-phases.ts',
+    ]);
+    try {
+      await engine.waitFor(/iteration running in VU 1/, START_MS);
+      engine.signal('SIGTERM');
+      await engine.waitFor(/teardown started/, STOP_MS);
+      engine.signal('SIGTERM');
+      const { code } = await engine.exited(STOP_MS);
+      assert.equal(code, 105, engine.output());
+      assert.match(engine.output(), /quitting at once on a second SIGTERM/);
       await assertNothingLeft(engine);
     } finally {
       engine.cleanup();
