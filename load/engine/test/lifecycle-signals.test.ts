@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runFixture } from './helpers.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Generous: on a loaded 2-core machine the CLI alone (loader, esbuild, threads) takes seconds to start. */
@@ -225,5 +226,21 @@ test(
     } finally {
       engine.cleanup();
     }
+  },
+);
+
+test(
+  'a thrown string names where it escaped (init context, or the exported function) and says it has no line',
+  { timeout: 60_000 },
+  async () => {
+    const inInit = await runFixture('throw-string.ts', { env: { THROW_IN_INIT: '1' } });
+    assert.equal(inInit.exitCode, 107);
+    assert.match(inInit.error, /init context: boom in init \(a thrown string has no stack trace: throw new Error/);
+    const inDefault = await runFixture('throw-string.ts', { cli: { vus: 1, iterations: 1 } });
+    assert.equal(inDefault.exitCode, 0, inDefault.error);
+    assert.match(
+      inDefault.stderr,
+      /Uncaught \(in promise\) boom in default\n\tat default \(a thrown string has no stack/,
+    );
   },
 );

@@ -647,9 +647,10 @@ function createRuntime(host: HostApi, id: VuIdentity) {
 
   let exportsRef: Dict = {};
 
-  function errorText(e: unknown): string {
+  /** `where`: the exported function the error escaped from (V8 gives a thrown non-Error value no stack at all). */
+  function errorText(e: unknown, where: string): string {
     if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
-    return `Uncaught (in promise) ${format([e])}`;
+    return `Uncaught (in promise) ${format([e])}\n\tat ${where} (a thrown ${typeof e} has no stack trace: throw new Error(...) to see the file and line)`;
   }
 
   function finishIteration(start: number, error: string | null, aborted: string | null) {
@@ -671,13 +672,18 @@ function createRuntime(host: HostApi, id: VuIdentity) {
   type IterationOutcome = ReturnType<typeof finishIteration>;
 
   /** Runs fn, resolving async results; calls back with the outcome (sync when the function is sync). */
-  function runGuarded(fn: () => unknown, start: number, done: (o: IterationOutcome, value: unknown) => void): void {
+  function runGuarded(
+    fn: () => unknown,
+    where: string,
+    start: number,
+    done: (o: IterationOutcome, value: unknown) => void,
+  ): void {
     let value: unknown;
     try {
       value = fn();
     } catch (e) {
       if (e instanceof ScriptAbort) return done(finishIteration(start, null, e.message), undefined);
-      return done(finishIteration(start, errorText(e), null), undefined);
+      return done(finishIteration(start, errorText(e, where), null), undefined);
     }
     if (value !== null && typeof value === 'object' && typeof (value as Dict)['then'] === 'function') {
       (value as Promise<unknown>).then(
@@ -685,7 +691,7 @@ function createRuntime(host: HostApi, id: VuIdentity) {
         (e: unknown) =>
           e instanceof ScriptAbort
             ? done(finishIteration(start, null, e.message), undefined)
-            : done(finishIteration(start, errorText(e), null), undefined),
+            : done(finishIteration(start, errorText(e, where), null), undefined),
       );
       return;
     }
@@ -751,6 +757,7 @@ function createRuntime(host: HostApi, id: VuIdentity) {
       }
       runGuarded(
         () => (fn as (d: unknown) => unknown)(setupData),
+        String(order.exec),
         start,
         (o) => done(o),
       );
@@ -767,6 +774,7 @@ function createRuntime(host: HostApi, id: VuIdentity) {
       const arg = argJson === '' ? undefined : JSON.parse(argJson);
       runGuarded(
         () => (fn as (d: unknown) => unknown)(arg),
+        name,
         now(),
         (o, value) => {
           let result: string | null = null;

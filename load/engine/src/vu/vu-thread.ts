@@ -174,12 +174,10 @@ type Runtime = {
   ): void;
 };
 
+const hasStack = (e: unknown): boolean => e instanceof Error || (e !== null && typeof e === 'object' && 'stack' in e);
+
 function describe(e: unknown): string {
-  const text =
-    e instanceof Error || (e !== null && typeof e === 'object' && 'stack' in e)
-      ? String((e as Error).stack)
-      : String(e);
-  return mapStack(text, wd.sourceMap, wd.scriptPath);
+  return mapStack(hasStack(e) ? String((e as Error).stack) : String(e), wd.sourceMap, wd.scriptPath);
 }
 
 /** Enough calls for V8 to compile the engine's hot path before the test clock starts (see runtime.warmUp). */
@@ -219,7 +217,11 @@ try {
     sharedArrays,
   });
 } catch (e) {
-  post({ t: 'initError', message: describe(e) });
+  // V8 gives a thrown non-Error value (`throw 'boom'`) no stack, so there is no file and line to map: say so.
+  const hint = hasStack(e)
+    ? ''
+    : ` (a thrown ${typeof e} has no stack trace: throw new Error(...) to see the file and line)`;
+  post({ t: 'initError', message: `${describe(e)}${hint}` });
 }
 
 const loops = createLoops(wd.control, state, {
