@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import type { SuiteConfig } from '../config/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import type { ProxySettings } from '../config/proxy.ts';
-import { send } from '../contract/support/http.ts';
+import { send, transportHint } from '../contract/support/http.ts';
 import { parseAccounts } from '../load/lib/accounts.ts';
 import { LoadInputError } from '../load/lib/input-error.ts';
 import { readinessHint, readinessProblem } from '../load/lib/login-checks.ts';
@@ -179,7 +179,8 @@ export async function probeReadiness(baseUrl: string, attempts = 3, proxy?: Prox
     }
     if (attempt < attempts) await delay(1_000);
   }
-  throw new UserError(`target ${baseUrl} is not ready: ${readinessHint}, got ${last}`);
+  const hint = transportHint(last);
+  throw new UserError(`target ${baseUrl} is not ready: ${readinessHint}, got ${last}${hint ? `; ${hint}` : ''}`);
 }
 
 function defaultRunId(profile: string, now: Date): string {

@@ -69,6 +69,24 @@ describe('load CLI readiness probe', () => {
     assert.deepEqual(proxy.forwarded, [`POST ${target.url}/auth-service/api/auth/login`]);
   });
 
+  it('an untrusted certificate or a refusing proxy says what to set', async () => {
+    const tls = await startTarget('https');
+    const guarded = await startProxy({ authorization: 'Basic never' });
+    try {
+      // This test process started without NODE_EXTRA_CA_CERTS, so the private test CA is not trusted.
+      await assert.rejects(
+        probeReadiness(tls.url, 1, proxySettingsFromEnv({})),
+        /is not ready: .* got no answer \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\); its certificate is not trusted: set NODE_EXTRA_CA_CERTS/,
+      );
+      await assert.rejects(
+        probeReadiness(target.url, 1, proxySettingsFromEnv({ HTTP_PROXY: guarded.url, TEST_PROXY_LOOPBACK: '1' })),
+        /got status 407 .*; check HTTPS_PROXY \/ HTTP_PROXY \/ NO_PROXY$/,
+      );
+    } finally {
+      await Promise.all([tls.close(), guarded.close()]);
+    }
+  });
+
   it('a dead proxy is a not-ready target, in one line', async () => {
     const dead = await startProxy();
     await dead.close();

@@ -2,7 +2,7 @@
 // (the contract project depends on it and does not start), with a message that says what to fix.
 import { test } from '@playwright/test';
 import { suiteContext } from '../support/context.ts';
-import { endpoint, send } from '../support/http.ts';
+import { endpoint, send, transportHint } from '../support/http.ts';
 
 const timeoutMs = 5_000;
 
@@ -24,8 +24,14 @@ test('target is reachable @smoke', async () => {
       });
     } catch (error) {
       const cause = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      const check =
+        what === 'AUTH_BASE_URL'
+          ? 'AUTH_BASE_URL and that the service is up'
+          : what === 'AUTH_FAULT_BASE_URL'
+            ? 'AUTH_FAULT_BASE_URL'
+            : 'the reference service logs';
       const failure = new Error(
-        `target ${url} (${what}) is not reachable: ${cause} — check ${what === 'AUTH_BASE_URL' ? 'AUTH_BASE_URL and that the service is up' : what === 'AUTH_FAULT_BASE_URL' ? 'AUTH_FAULT_BASE_URL' : 'the reference service logs'}`,
+        `target ${url} (${what}) is not reachable: ${cause} — ${transportHint(cause) ?? `check ${check}`}`,
       );
       failure.stack = failure.message;
       throw failure;

@@ -99,6 +99,15 @@ export function send(options: SendOptions): Promise<Exchange> {
   });
 }
 
+/** What to check after a transport failure that is not the target being down (certificate, proxy), or undefined. */
+export function transportHint(cause: string): string | undefined {
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(GET_ISSUER|VERIFY)|ERR_TLS/i.test(cause)) {
+    return 'its certificate is not trusted: set NODE_EXTRA_CA_CERTS to the PEM file of the CA that signed it';
+  }
+  if (/proxy|\b407\b/i.test(cause)) return 'check HTTPS_PROXY / HTTP_PROXY / NO_PROXY';
+  return undefined;
+}
+
 /** Joins a base URL (possibly with a path prefix) and a path from the spec: load/lib/url.ts owns the rule. */
 export const endpoint = joinUrl;
 

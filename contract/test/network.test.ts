@@ -12,7 +12,7 @@ import { repoRoot } from '../../config/index.ts';
 import { proxySettingsFromEnv } from '../../config/proxy.ts';
 import { startProxy, startTarget, testCa } from '../../config/test/fixtures/network.ts';
 import type { LoopbackProxy, LoopbackTarget } from '../../config/test/fixtures/network.ts';
-import { endpoint, send } from '../support/http.ts';
+import { endpoint, send, transportHint } from '../support/http.ts';
 import { playwrightProxy } from '../support/proxy.ts';
 
 const prefix = '/auth-service';
@@ -203,6 +203,20 @@ describe('HTTPS with a private CA, through a CONNECT proxy (child processes: Nod
     assert.notEqual(code, 0);
     assert.match(out, /2 failed/);
     assert.match(out, /self-signed certificate in certificate chain|SELF_SIGNED_CERT_IN_CHAIN|unable to verify/i);
+  });
+});
+
+describe('transportHint: what a failed probe should tell the user to check', () => {
+  it('points at NODE_EXTRA_CA_CERTS for certificate errors, at the proxy variables for proxy errors', () => {
+    for (const code of [
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
+      assert.match(transportHint(code) ?? '', /NODE_EXTRA_CA_CERTS/, code);
+    }
+    assert.match(transportHint('proxy http://p.test/ refused CONNECT a.test:443: 407') ?? '', /HTTPS_PROXY/);
+    assert.equal(transportHint('ECONNREFUSED'), undefined);
   });
 });
 
