@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/index.ts';
 import { loadSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
 import { targetEnv } from './target-env.ts';
+import { advisoryAnnotation, policyFor } from '../policy.ts';
 import { coverageAnnotation } from './matchers.ts';
 import type { CoveredResponse } from './matchers.ts';
 import { runFilter } from './run-filter.ts';
@@ -75,6 +76,7 @@ export default class ContractReporter implements Reporter {
   private readonly validated = new Map<string, Set<string>>();
   private setupFailed = false;
   private testsEnded = 0;
+  private readonly advisories = new Set<string>();
   private allureResultsDir: string | undefined;
 
   onBegin(config: FullConfig, _suite: Suite): void {
@@ -89,6 +91,7 @@ export default class ContractReporter implements Reporter {
       this.setupFailed = true;
     }
     for (const annotation of [...result.annotations, ...test.annotations]) {
+      if (annotation.type === advisoryAnnotation && annotation.description) this.advisories.add(annotation.description);
       if (annotation.type !== coverageAnnotation || annotation.description === undefined) continue;
       const covered = JSON.parse(annotation.description) as CoveredResponse;
       const key = `${covered.operationId} ${covered.status} ${covered.mediaType}`;
@@ -105,7 +108,13 @@ export default class ContractReporter implements Reporter {
   private finish(result: FullResult): { status?: FullResult['status'] } | undefined {
     const config = loadConfig();
     const spec = loadSpec(undefined, { checkedSha256: process.env[targetEnv.specChecked] });
-    this.writeEnvironment(spec.title, spec.version, spec.sha256, config.contractWaivers);
+    const policy = policyFor(config);
+    this.writeEnvironment(spec.title, spec.version, spec.sha256, config.contractWaivers, policy.source);
+    // Advisories never change the verdict, so they are said once more at the end, where a reader looks.
+    if (this.advisories.size > 0) {
+      console.log(`contract advisories (not gating, ${policy.source}): ${this.advisories.size}`);
+      for (const finding of this.advisories) console.log(`  ${finding}`);
+    }
     // No test ended: the global setup failed (its error is the run's one message) or nothing was selected.
     const prepared = this.testsEnded > 0;
     if (!prepared || this.setupFailed || result.status === 'interrupted' || result.status === 'timedout') {
@@ -137,7 +146,13 @@ export default class ContractReporter implements Reporter {
     return false;
   }
 
-  private writeEnvironment(title: string, version: string, sha256: string, waivers: ReadonlyMap<number, string>): void {
+  private writeEnvironment(
+    title: string,
+    version: string,
+    sha256: string,
+    waivers: ReadonlyMap<number, string>,
+    policy: string,
+  ): void {
     if (this.allureResultsDir === undefined) return;
     const managed = process.env[targetEnv.managed] === 'true';
     const entries: Record<string, string> = {
@@ -150,6 +165,7 @@ export default class ContractReporter implements Reporter {
       commit: commit(),
       node: process.version,
       'contract.waivers': [...waivers].map(([s, r]) => `${s}=${r}`).join(', ') || '(none)',
+      'contract.policy': policy,
     };
     if (managed && process.env.REFERENCE_DEFECT) entries['reference.defect'] = process.env.REFERENCE_DEFECT;
     const text = Object.entries(entries)
