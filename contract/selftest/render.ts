@@ -1,19 +1,6 @@
 // The mutation table as Markdown (job summaries, reviews) and as a small self-contained HTML page (linked from
 // reports/output/index.html).
-import type { RunOutcome } from './run.ts';
-
-export interface SelftestSummary {
-  readonly generatedAt: string;
-  readonly wallSeconds: number;
-  readonly defects: number;
-  readonly killed: number;
-  readonly survived: number;
-  readonly falsePositives: number;
-  readonly errors: number;
-  readonly mutationScore: number | null;
-  readonly healthy: string;
-  readonly outcomes: readonly RunOutcome[];
-}
+import type { RunOutcome, SelftestSummary } from './outcome.ts';
 
 function headline(s: SelftestSummary): string {
   return `${s.defects} defects, ${s.killed} killed, ${s.survived} survived, ${s.falsePositives} false positives, ${s.errors} errors — mutation score ${s.mutationScore ?? '-'}% — healthy reference: ${s.healthy} — wall time ${s.wallSeconds} s`;

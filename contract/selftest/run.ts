@@ -19,24 +19,10 @@ import { targetEnv } from '../support/target-env.ts';
 import { loadSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
 import { failedTests } from './attribution.ts';
-import type { FailedTest, JsonReport, JsonSuite } from './attribution.ts';
+import type { JsonReport, JsonSuite } from './attribution.ts';
 import { selftestEnv } from './env.ts';
+import type { RunOutcome } from './outcome.ts';
 import { renderHtml, renderMarkdown } from './render.ts';
-
-export interface RunOutcome {
-  readonly name: string;
-  /** Declared clauses (empty for the healthy run). */
-  readonly clauses: readonly string[];
-  readonly description: string;
-  readonly verdict: 'killed' | 'survived' | 'passed' | 'false-positive' | 'error';
-  readonly killedBy: readonly FailedTest[];
-  readonly otherFailures: readonly FailedTest[];
-  /** Exit code of the Playwright run that judged this target (shared by every target of that run). */
-  readonly exitCode: number | string;
-  /** Test time of this target's projects (sum of its test durations, both phases). */
-  readonly seconds: number;
-  readonly note: string;
-}
 
 interface Options {
   readonly jobs: number;
