@@ -1,9 +1,13 @@
 // Bridges a load run into Allure: one test result per threshold (with observed value, limit, who judged) and one per
 // check, written next to the contract suite's results so a single Allure report shows contract and load together.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+// The results are built and written by allure-js-commons' reporter SDK (ReporterRuntime + FileSystemWriter, the same
+// code allure-playwright writes the contract results with): result defaults, timings and atomic file writes are
+// theirs; this file only says what each result holds.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../lib/files.ts';
+import { LabelName, LinkType, Severity, Stage, Status } from 'allure-js-commons';
+import type { Label, Parameter, StatusDetails, TestResult } from 'allure-js-commons';
+import { FileSystemWriter, md5, ReporterRuntime } from 'allure-js-commons/sdk/reporter';
 import { fmtNum, fmtPct } from '../lib/html.ts';
 import { parseThreshold } from '../lib/thresholds.ts';
 import type { RunAnalysis, ThresholdResult } from '../load-report/analyze.ts';
@@ -11,26 +15,27 @@ import { safeTarget } from '../load-report/render.ts';
 
 const FILE_PREFIX = 'load-';
 
-interface AllureResult {
-  uuid: string;
-  historyId: string;
-  testCaseId: string;
-  name: string;
-  fullName: string;
-  status: 'passed' | 'failed' | 'broken';
-  statusDetails: { message?: string };
-  stage: 'finished';
-  start: number;
-  stop: number;
-  description: string;
-  labels: { name: string; value: string }[];
-  parameters: { name: string; value: string }[];
-  links: { name: string; url: string; type: string }[];
-  steps: [];
-  attachments: { name: string; source: string; type: string }[];
+/**
+ * FileSystemWriter names a result `<uuid>-result.json`; this one adds the `load-` prefix so a rebuild can find and
+ * replace the previous load run's results by name, leaving the contract suite's results alone.
+ */
+class LoadResultsWriter extends FileSystemWriter {
+  override writeResult(result: TestResult): void {
+    // writeAttachment is FileSystemWriter's atomic write of bytes under a given file name.
+    this.writeAttachment(`${FILE_PREFIX}${result.uuid}-result.json`, Buffer.from(JSON.stringify(result)));
+  }
 }
 
-const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+/** What differs between two load results; the SDK fills in the rest (uuid, stage, steps, attachments). */
+interface LoadResult {
+  name: string;
+  fullName: string;
+  status: Status;
+  statusDetails: StatusDetails;
+  description: string;
+  labels: Label[];
+  parameters: Parameter[];
+}
 
 function observed(t: ThresholdResult): string {
   if (!Number.isFinite(t.value)) return 'no samples';
@@ -42,49 +47,41 @@ function observed(t: ThresholdResult): string {
 
 /** Writes the load run's results into an Allure results directory; returns the number of results written. */
 export function writeLoadAllureResults(a: RunAnalysis, resultsDir: string, reportLink?: string): number {
-  mkdirSync(resultsDir, { recursive: true });
   // A rebuild replaces the previous load results instead of piling them up.
-  for (const f of readdirSync(resultsDir)) if (f.startsWith(FILE_PREFIX)) rmSync(join(resultsDir, f));
+  for (const f of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
+    if (f.startsWith(FILE_PREFIX)) rmSync(join(resultsDir, f));
+  }
   const start = Number.isFinite(a.startMs) ? a.startMs : Date.now();
   const stop = Number.isFinite(a.endMs) ? a.endMs : start;
   const profile = a.meta.profile || 'unknown';
-  const common = [
-    { name: 'parentSuite', value: 'Load' },
-    { name: 'epic', value: 'POST /api/auth/login' },
-    { name: 'framework', value: a.meta.engine === 'k6' ? 'k6' : 'k6 (local engine)' },
-    { name: 'language', value: 'javascript' },
-    { name: 'tag', value: `load:${profile}` },
-  ];
-  const params = [
+  const runtime = new ReporterRuntime({
+    writer: new LoadResultsWriter({ resultsDir }),
+    // Prepended to every result's own labels.
+    globalLabels: [
+      { name: LabelName.PARENT_SUITE, value: 'Load' },
+      { name: LabelName.EPIC, value: 'POST /api/auth/login' },
+      { name: LabelName.FRAMEWORK, value: a.meta.engine === 'k6' ? 'k6' : 'k6 (local engine)' },
+      { name: LabelName.LANGUAGE, value: 'javascript' },
+      { name: LabelName.TAG, value: `load:${profile}` },
+    ],
+  });
+  const params: Parameter[] = [
     { name: 'profile', value: profile },
     { name: 'run', value: a.meta.runId },
     { name: 'target', value: safeTarget(a.meta.target) },
     { name: 'load generators', value: String(a.instanceCount) },
   ];
-  const links = reportLink ? [{ name: 'Load report', url: reportLink, type: 'link' }] : [];
+  const links = reportLink ? [{ name: 'Load report', url: reportLink, type: LinkType.DEFAULT }] : [];
   let n = 0;
-  const write = (
-    r: Omit<
-      AllureResult,
-      'uuid' | 'historyId' | 'testCaseId' | 'stage' | 'start' | 'stop' | 'steps' | 'attachments' | 'links'
-    >,
-    key: string,
-  ): void => {
+  const write = (r: LoadResult, key: string): void => {
+    // Stable across runs, so Allure's history and retries follow the same threshold or check.
     const id = md5(key);
-    const uuid = md5(`${key}|${a.meta.runId}`);
-    const result: AllureResult = {
-      ...r,
-      uuid,
-      historyId: id,
-      testCaseId: id,
-      stage: 'finished',
-      start,
-      stop,
-      steps: [],
-      attachments: [],
-      links,
-    };
-    writeFileAtomic(join(resultsDir, `${FILE_PREFIX}${uuid}-result.json`), JSON.stringify(result, null, 2));
+    const uuid = runtime.startTest({ ...r, historyId: id, testCaseId: id, links, start });
+    runtime.updateTest(uuid, (result) => {
+      result.stage = Stage.FINISHED;
+    });
+    runtime.stopTest(uuid, { stop });
+    runtime.writeTest(uuid);
     n += 1;
   };
   for (const t of a.thresholds) {
@@ -93,7 +90,7 @@ export function writeLoadAllureResults(a: RunAnalysis, resultsDir: string, repor
       {
         name: `SLO ${t.metric} ${t.expression}`,
         fullName: `load.${profile}.threshold.${t.metric}.${expr.stat}`,
-        status: t.ok ? 'passed' : 'failed',
+        status: t.ok ? Status.PASSED : Status.FAILED,
         statusDetails: t.ok
           ? {}
           : {
@@ -103,10 +100,9 @@ export function writeLoadAllureResults(a: RunAnalysis, resultsDir: string, repor
           .filter(Boolean)
           .join(' '),
         labels: [
-          ...common,
-          { name: 'suite', value: `Load thresholds (${profile})` },
-          { name: 'feature', value: 'Service level objectives' },
-          { name: 'severity', value: 'critical' },
+          { name: LabelName.SUITE, value: `Load thresholds (${profile})` },
+          { name: LabelName.FEATURE, value: 'Service level objectives' },
+          { name: LabelName.SEVERITY, value: Severity.CRITICAL },
         ],
         parameters: [
           { name: 'observed', value: observed(t) },
@@ -128,17 +124,16 @@ export function writeLoadAllureResults(a: RunAnalysis, resultsDir: string, repor
       {
         name: `check: ${c.name}`,
         fullName: `load.${profile}.check.${c.name}`,
-        status: c.fails === 0 ? 'passed' : 'failed',
+        status: c.fails === 0 ? Status.PASSED : Status.FAILED,
         statusDetails:
           c.fails === 0
             ? {}
             : { message: `${fmtNum(c.fails)} of ${fmtNum(total)} checks failed (${fmtPct(c.fails / total)})` },
         description: 'A k6 check run on every login response of the load run.',
         labels: [
-          ...common,
-          { name: 'suite', value: `Load checks (${profile})` },
-          { name: 'feature', value: 'Checks under load' },
-          { name: 'severity', value: 'normal' },
+          { name: LabelName.SUITE, value: `Load checks (${profile})` },
+          { name: LabelName.FEATURE, value: 'Checks under load' },
+          { name: LabelName.SEVERITY, value: Severity.NORMAL },
         ],
         parameters: [
           { name: 'passed', value: fmtNum(c.passes) },
