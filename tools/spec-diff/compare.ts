@@ -2,8 +2,8 @@
 // Direction matters: a request schema that gets stricter breaks clients' requests, a response schema that gets
 // looser breaks clients' parsing. So each schema rule is written once as "tighter or looser" and then judged by
 // whether the schema is read by the server (request) or by the client (response).
-import { isObject } from './load.ts';
-import type { Json, JsonObject } from './load.ts';
+import { isObject } from '../../contract/validator/spec.ts';
+import type { Json, JsonObject } from '../../contract/validator/spec.ts';
 
 export type Severity = 'breaking' | 'harmless';
 

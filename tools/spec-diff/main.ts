@@ -1,16 +1,17 @@
 // The logic of `npm run spec:diff` (cli.ts only wires it to process.argv and the exit code).
 // Compares the pinned contract with another OpenAPI document. Exit 0: nothing breaking; 1: breaking changes;
 // 2: bad input (one line on stderr saying what is wrong and how to fix it).
-import { dirname, join, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compareSpecs } from './compare.ts';
 import { formats, render } from './format.ts';
 import type { Format } from './format.ts';
-import { loadSpec, SpecError } from './load.ts';
+import { dereference, loadSpec, pinnedSpecPath, SpecError } from '../../contract/validator/spec.ts';
+import type { JsonObject } from '../../contract/validator/spec.ts';
 
-export const pinnedSpec = 'contract/openapi/vos-oms-login.openapi.yaml';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const pinnedSpec = relative(repoRoot, pinnedSpecPath);
 const usage = 'usage: npm run spec:diff -- [--base FILE] [--format text|markdown|json] <newer-spec.yaml|json>';
 
 class UsageError extends Error {}
@@ -35,12 +36,15 @@ function parse(argv: string[]): { base: string; baseLabel: string; next: string;
     throw new UsageError(`--format must be one of ${formats.join(', ')}, got "${format}"`);
   }
   return {
-    base: values.base ?? join(repoRoot, pinnedSpec),
+    base: values.base ?? pinnedSpecPath,
     baseLabel: values.base ?? pinnedSpec,
     next: positionals[0] ?? '',
     format: format as Format,
   };
 }
+
+/** Any OpenAPI 3.x document (not only 3.0, so no schema check), with its local $refs resolved. */
+const load = (file: string): JsonObject => dereference(loadSpec(file, { checkSchema: false }));
 
 export interface Output {
   stdout(text: string): void;
@@ -55,7 +59,7 @@ const processOutput: Output = {
 export function main(argv: string[], output: Output = processOutput): number {
   try {
     const { base, baseLabel, next, format } = parse(argv);
-    const changes = compareSpecs(loadSpec(base), loadSpec(next));
+    const changes = compareSpecs(load(base), load(next));
     output.stdout(render(changes, baseLabel, next, format));
     return changes.some((c) => c.severity === 'breaking') ? 1 : 0;
   } catch (error) {
