@@ -39,8 +39,10 @@ import {
 } from '../load/lib/profiles.ts';
 import type { Objective } from '../load/lib/slo.ts';
 import { objectivesFor, parseSlo } from '../load/lib/slo.ts';
-import type { SummaryData, ThresholdRow } from '../load/lib/summary.ts';
+import { isRunId, newRunId, runMetaJson, type RunMeta } from '../load/lib/run-meta.ts';
+import type { ThresholdRow } from '../load/lib/summary.ts';
 import { thresholdRows } from '../load/lib/summary.ts';
+import { parseSummaryData, type SummaryData } from '../load/lib/summary-data.ts';
 import { assertLoadAllowed, parseTargetUrl } from '../load/lib/target-guard.ts';
 import { loginUrl } from '../load/lib/url.ts';
 import { runMain, UserError } from './main.ts';
@@ -95,7 +97,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): A
     throw new UserError(`--engine "${engine}" is not one of auto, k6, node`);
   }
   const runId = v['run-id'];
-  if (runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(runId)) {
+  if (runId !== undefined && !isRunId(runId)) {
     throw new UserError(`--run-id "${runId}" must be letters, digits, '.', '_' or '-' (a folder name)`);
   }
   return {
@@ -181,14 +183,6 @@ export async function probeReadiness(baseUrl: string, attempts = 3, proxy?: Prox
   }
   const hint = transportHint(last);
   throw new UserError(`target ${baseUrl} is not ready: ${readinessHint}, got ${last}${hint ? `; ${hint}` : ''}`);
-}
-
-function defaultRunId(profile: string, now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${profile}-${Math.random().toString(16).slice(2, 6)}`;
 }
 
 function gitCommit(env: NodeJS.ProcessEnv): string {
@@ -317,7 +311,7 @@ export async function runLoadCli(argv: readonly string[], env: NodeJS.ProcessEnv
 
     await probeReadiness(target.baseUrl, 3, config.proxy);
     const startedAt = new Date();
-    const runId = args.runId ?? defaultRunId(profile.name, startedAt);
+    const runId = args.runId ?? newRunId(profile.name, startedAt);
     const runDir = makeRunDir(config, runId);
     const vars = scriptEnv(plan, target.baseUrl, accountsFile, runId, runDir, config.allowRemoteLoad.join(','));
     console.log(
@@ -337,7 +331,7 @@ export async function runLoadCli(argv: readonly string[], env: NodeJS.ProcessEnv
 
     const summaryPath = join(runDir, 'summary.json');
     const summary = existsSync(summaryPath)
-      ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as SummaryData)
+      ? parseSummaryData(JSON.parse(readFileSync(summaryPath, 'utf8')), summaryPath)
       : undefined;
     const rows = summary === undefined ? [] : thresholdRows(summary, plan.objectives);
     const code = verdictCode(exitCode, summary, rows);
@@ -428,10 +422,10 @@ async function recordHistory(runDir: string, reportsDir: string): Promise<void> 
 }
 
 /** Temp file then rename: a crash never leaves a half-written meta.json that looks valid. */
-function writeMeta(runDir: string, meta: Record<string, unknown>): void {
+function writeMeta(runDir: string, meta: RunMeta): void {
   const path = join(runDir, 'meta.json');
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(meta, null, 2) + '\n');
+  writeFileSync(tmp, runMetaJson(meta));
   renameSync(tmp, path);
 }
 

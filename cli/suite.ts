@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { describeConfig, loadConfig, repoRoot } from '../config/index.ts';
+import { newRunId } from '../load/lib/run-meta.ts';
 import { runMain, UserError } from './main.ts';
 
 interface Step {
@@ -38,11 +39,6 @@ function parseSuiteArgs(argv: readonly string[]): { profile: string; skipLoad: b
     }
   }
   return { profile, skipLoad };
-}
-
-/** A filesystem-safe id for this run's load folder: UTC time plus the profile. */
-function runIdFor(profile: string): string {
-  return `${new Date().toISOString().replace(/[:.]/g, '-')}-${profile}-suite`;
 }
 
 function suiteSteps(profile: string, runDir: string, runId: string, skipLoad: boolean): Step[] {
@@ -88,7 +84,7 @@ runMain('suite', async () => {
   console.log('suite: configuration');
   for (const [name, value] of Object.entries(describeConfig(config))) console.log(`  ${name.padEnd(20)} ${value}`);
 
-  const runId = runIdFor(profile);
+  const runId = newRunId(profile, new Date(), 'suite');
   const runDir = join(config.reportsDir, 'load', runId);
   const results: StepResult[] = [];
   let gateCode = 1;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseProfiles, selectProfile } from '../../load/lib/profiles.ts';
 import { objectivesFor, parseSlo } from '../../load/lib/slo.ts';
-import type { SummaryData } from '../../load/lib/summary.ts';
+import type { SummaryData } from '../../load/lib/summary-data.ts';
 import { junitXml, markdownSummary, textSummary, thresholdRows } from '../../load/lib/summary.ts';
 import { formatSloTable, verdictCode } from '../load.ts';
 

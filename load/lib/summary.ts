@@ -2,31 +2,8 @@
 // testcase per threshold and per check) and Markdown. Pure: no jslib import (offline k6 cannot fetch one), and the
 // Node CLI reuses `thresholdRows` for its SLO table. Nothing here sees a password or token: only metric values.
 import type { Objective } from './slo.ts';
-
-export interface MetricSummary {
-  type: string;
-  contains?: string;
-  values: { [stat: string]: number };
-  thresholds?: { [expression: string]: { ok: boolean } };
-}
-
-export interface CheckSummary {
-  name: string;
-  passes: number;
-  fails: number;
-}
-
-export interface GroupSummary {
-  name: string;
-  checks?: CheckSummary[];
-  groups?: GroupSummary[];
-}
-
-export interface SummaryData {
-  metrics: { [name: string]: MetricSummary };
-  root_group?: GroupSummary;
-  state?: { testRunDurationMs?: number };
-}
+import { allChecks, type MetricSummary, type SummaryData } from './summary-data.ts';
+import { tryParseThreshold } from './thresholds.ts';
 
 export interface RunContext {
   readonly runId: string;
@@ -66,15 +43,6 @@ export function thresholdRows(data: SummaryData, objectives: readonly Objective[
     }
   }
   return rows;
-}
-
-export function allChecks(group: GroupSummary | undefined, prefix = ''): CheckSummary[] {
-  if (group === undefined) return [];
-  const path = group.name === '' ? prefix : `${prefix}${group.name} › `;
-  return [
-    ...(group.checks ?? []).map((c) => ({ name: `${path}${c.name}`, passes: c.passes, fails: c.fails })),
-    ...(group.groups ?? []).flatMap((g) => allChecks(g, path)),
-  ];
 }
 
 export function textSummary(data: SummaryData, ctx: RunContext): string {
@@ -167,8 +135,9 @@ export function markdownSummary(data: SummaryData, ctx: RunContext): string {
 
 /** The observed value behind a threshold expression such as `p(95)<350`, `rate<0.01` or `count>=10`. */
 export function observedValue(summary: MetricSummary, expression: string): string {
-  const stat = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)/.exec(expression)?.[1];
-  if (stat === undefined) return 'n/a';
+  const parsed = tryParseThreshold(expression);
+  if (typeof parsed === 'string') return 'n/a';
+  const stat = parsed.stat;
   const value = summary.values[stat];
   if (value === undefined) return `${stat}=n/a`;
   if (stat === 'rate') return `rate=${(value * 100).toFixed(2)}%`;

@@ -14,8 +14,9 @@ import { readinessHint, readinessProblem } from '../lib/login-checks.ts';
 import { login } from '../lib/login.ts';
 import { wrongPasswordPlan } from '../lib/wrong-password.ts';
 import { applyOverrides, firstLine, parseProfiles, readOverrides, selectProfile, toScenario } from '../lib/profiles.ts';
+import { newRunId } from '../lib/run-meta.ts';
 import { objectivesFor, parseSlo, sloFor, toK6Thresholds } from '../lib/slo.ts';
-import type { SummaryData } from '../lib/summary.ts';
+import type { SummaryData } from '../lib/summary-data.ts';
 import { junitXml, markdownSummary, textSummary } from '../lib/summary.ts';
 import { assertLoadAllowed, parseAllowList, parseTargetUrl } from '../lib/target-guard.ts';
 import { loginUrl } from '../lib/url.ts';
@@ -40,7 +41,7 @@ const slo = parseSlo(readFile(sloFile, 'SLO file'), sloFile);
 const objectives = objectivesFor(slo, profile);
 const target = parseTargetUrl(__ENV.AUTH_BASE_URL);
 assertLoadAllowed(target, parseAllowList(__ENV.ALLOW_REMOTE_LOAD));
-const runId = __ENV.LOAD_RUN_ID || `k6-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+const runId = __ENV.LOAD_RUN_ID || newRunId(profile.name);
 const outputDir = (__ENV.LOAD_OUTPUT_DIR || `reports/output/load/${runId}`).replace(/\/+$/, '');
 
 // Loaded once and shared read-only by every VU; a bad file stops the run at init with a one-line reason.

@@ -1,6 +1,11 @@
 // k6 thresholds: `metric` or `metric{tag:value}` -> ['p(95)<500', {threshold, abortOnFail, delayAbortEval}].
 // Parsed and checked against the metric's type up front (InvalidConfig, exit 104), evaluated while running for
 // abortOnFail and at the end for the verdict.
+// The expression grammar is the engine's own copy (it stands in for the k6 binary and imports nothing outside
+// load/engine); the project's owner is load/lib/thresholds.ts, whose comment gives the rules taken from k6's docs, and
+// load/engine/test/format-table.test.ts holds the two equal: `<aggregation> <op> <number>`, aggregations
+// case-sensitive, p(N) with 0 <= N <= 100 and no space inside, ops < <= > >= == === !=, the number a decimal with an
+// optional minus sign and exponent.
 import { parseDuration } from './duration.ts';
 import { invalidConfig } from './errors.ts';
 import type { Metric, Registry, Sink, SubMetric } from './metrics.ts';
@@ -26,7 +31,22 @@ const ALLOWED: Record<string, RegExp> = {
 };
 
 const EXPR =
-  /^\s*(avg|min|max|med|count|rate|value|p\(\s*\d+(?:\.\d+)?\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/;
+  /^\s*(avg|min|max|med|count|rate|value|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*$/;
+
+export interface ThresholdExpression {
+  aggregation: string;
+  /** As written ('===' included; it compares like '=='). */
+  op: string;
+  target: number;
+}
+
+/** The parsed expression, or why it is not one. */
+export function parseThresholdExpression(source: string): ThresholdExpression | string {
+  const m = EXPR.exec(source);
+  if (!m) return `"${source}" is not "<aggregation> <op> <number>" (e.g. "p(95)<500")`;
+  if (m[2] !== undefined && Number(m[2]) > 100) return `"${source}": the percentile must be between 0 and 100`;
+  return { aggregation: m[1]!, op: m[3]!, target: Number(m[4]) };
+}
 
 function typeOf(t: Metric | SubMetric): string {
   return t.sink.type;
@@ -60,13 +80,9 @@ export function parseThresholds(raw: unknown, registry: Registry): Threshold[] {
           `thresholds["${key}"]: ${JSON.stringify(item)} is neither a string nor {threshold, abortOnFail}`,
         );
       }
-      const m = EXPR.exec(source);
-      if (!m) {
-        throw invalidConfig(
-          `thresholds["${key}"]: "${source}" is not "<aggregation> <op> <number>" (e.g. "p(95)<500")`,
-        );
-      }
-      const aggregation = m[1]!.replace(/\s+/g, '');
+      const parsed = parseThresholdExpression(source);
+      if (typeof parsed === 'string') throw invalidConfig(`thresholds["${key}"]: ${parsed}`);
+      const aggregation = parsed.aggregation;
       if (!ALLOWED[typeOf(target)]!.test(aggregation)) {
         throw invalidConfig(
           `thresholds["${key}"]: "${aggregation}" does not apply to a ${typeOf(target)} metric (k6 allows ${ALLOWED[typeOf(target)]!.source})`,
@@ -76,8 +92,8 @@ export function parseThresholds(raw: unknown, registry: Registry): Threshold[] {
         key,
         source,
         aggregation,
-        op: m[2] === '===' ? '==' : m[2]!,
-        target: Number(m[3]),
+        op: parsed.op === '===' ? '==' : parsed.op,
+        target: parsed.target,
         abortOnFail,
         delayAbortEvalMs,
         target_metric: target,
