@@ -222,7 +222,8 @@ describe('security checks', () => {
     assert.equal(timingDecision({ ...base, shiftMs: 4, p: 0.0001, shiftIntervalMs: [2, 11] }), 'inconclusive');
     // Noisy: no evidence yet, but the interval is too wide to rule a 10 ms shift out: sample more.
     assert.equal(timingDecision({ ...base, shiftMs: 5.8, p: 0.31, shiftIntervalMs: wide }), 'inconclusive');
-    assert.equal(timingDecision({ ...base, shiftMs: 1, p: 0.5, shiftIntervalMs: [-4, 6] }), 'indistinguishable');
+    assert.equal(timingDecision({ ...base, shiftMs: 1, p: 0.5, shiftIntervalMs: [-4, 4] }), 'indistinguishable');
+    assert.equal(timingDecision({ ...base, shiftMs: 1, p: 0.5, shiftIntervalMs: [-4, 6] }), 'inconclusive');
     const quiet = compareTimings(
       [20, 21, 20.5, 22, 21.5, 20.2, 21.1, 20.8],
       [20.4, 21.3, 20.1, 21.8, 21.2, 20.9, 20.6, 21],
