@@ -4,8 +4,7 @@
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { ConfigError, loadConfig } from '../config/index.ts';
-import { clauses } from './clauses.ts';
-import type { ClauseKind } from './clauses.ts';
+import { allureCategories } from './allure-categories.ts';
 import { policyFor } from './policy.ts';
 import { playwrightProxy } from './support/proxy.ts';
 import { targetEnv } from './support/target-env.ts';
@@ -23,12 +22,6 @@ function configOrExit(): ReturnType<typeof loadConfig> {
 const config = configOrExit();
 const outputDir = join(config.reportsDir, 'contract');
 const baseUrl = process.env[targetEnv.baseUrl] ?? config.authBaseUrl;
-
-const clauseIds = (kind: ClauseKind): string =>
-  clauses
-    .filter((c) => c.kind === kind)
-    .map((c) => c.id)
-    .join('|');
 
 // A bad policy file or CONTRACT_POLICY entry stops the run here, in one line, before any target starts.
 try {
@@ -80,30 +73,7 @@ export default defineConfig({
         resultsDir: join(config.reportsDir, 'allure-results'),
         detail: false,
         suiteTitle: false,
-        // First match wins: an unreachable target is infrastructure, a security clause a finding, the rest violations;
-        // a passed test that recorded an advisory finding (label `advisory`, set by support/test.ts) is an advisory.
-        categories: [
-          {
-            name: 'Advisories',
-            matchers: { statuses: ['passed'], labels: { advisory: '.+' } },
-          },
-          {
-            name: 'Infrastructure errors',
-            messageRegex:
-              '[\\s\\S]*(not reachable|ECONNREFUSED|ECONNRESET|no response from|cannot prepare the target)[\\s\\S]*',
-            matchedStatuses: ['failed', 'broken'],
-          },
-          {
-            name: 'Security findings',
-            messageRegex: `[\\s\\S]*\\[(${clauseIds('security')})\\][\\s\\S]*`,
-            matchedStatuses: ['failed', 'broken'],
-          },
-          {
-            name: 'Contract violations',
-            messageRegex: `[\\s\\S]*\\[(${clauseIds('contract')}|${clauseIds('hardening')})\\][\\s\\S]*`,
-            matchedStatuses: ['failed', 'broken'],
-          },
-        ],
+        categories: allureCategories,
       },
     ],
     ['./support/contract-reporter.ts'],

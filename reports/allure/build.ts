@@ -2,6 +2,7 @@
 // Adds the latest load run's thresholds and checks to reports/output/allure-results (next to the contract suite's
 // results), then renders one Allure 3 report (Awesome, single file) into reports/output/allure-report, keeping the
 // history of every run in reports/output/history/allure-history.jsonl.
+import { allureCategories } from '../../contract/allure-categories.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,6 +62,7 @@ export async function buildAllureReport(o: AllureBuildOptions = {}): Promise<All
       output: paths.allureReport,
       historyPath: paths.allureHistory,
       historyLimit: 50,
+      categories: allureCategories,
       plugins: {
         awesome: {
           options: {

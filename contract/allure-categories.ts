@@ -1,0 +1,37 @@
+// The Allure categories of the contract's results, in one place: the Allure 3 report build (reports/allure/build.ts)
+// passes them in its config — Allure 3 reads categories only from there — and allure-playwright writes them into the
+// results folder for Allure 2 users (contract/playwright.config.ts). First match wins.
+import { clauses } from './clauses.ts';
+import type { ClauseKind } from './clauses.ts';
+
+const clauseIds = (...kinds: ClauseKind[]): string =>
+  clauses
+    .filter((c) => kinds.includes(c.kind))
+    .map((c) => c.id)
+    .join('|');
+
+export const allureCategories = [
+  // A passed test that recorded an advisory finding (label `advisory`, set by support/test.ts), one group per clause.
+  {
+    name: 'Advisories',
+    matchers: { statuses: ['passed'], labels: { advisory: '.+' } },
+    groupBy: [{ label: 'advisory' }],
+    groupByMessage: false,
+  },
+  {
+    name: 'Infrastructure errors',
+    messageRegex:
+      '[\\s\\S]*(not reachable|ECONNREFUSED|ECONNRESET|no response from|cannot prepare the target)[\\s\\S]*',
+    matchedStatuses: ['failed', 'broken'],
+  },
+  {
+    name: 'Security findings',
+    messageRegex: `[\\s\\S]*\\[(${clauseIds('security')})\\][\\s\\S]*`,
+    matchedStatuses: ['failed', 'broken'],
+  },
+  {
+    name: 'Contract violations',
+    messageRegex: `[\\s\\S]*\\[(${clauseIds('contract', 'hardening')})\\][\\s\\S]*`,
+    matchedStatuses: ['failed', 'broken'],
+  },
+];
