@@ -18,18 +18,14 @@ async function slotTimes(coordinations: readonly Coordination[], each: number): 
   return times.sort((a, b) => a - b);
 }
 
-test('pacing is one budget across clients: 2 clients x 5 slots at 20/s take ~450 ms, never two within 50 ms', async () => {
+test('pacing is one budget across clients: 2 clients x 5 slots at 20/s, slot i never before i x 50 ms', async () => {
   const coordinator = await startCoordinator(20);
   try {
     const times = await slotTimes([remoteCoordination(coordinator.url), remoteCoordination(coordinator.url)], 5);
     assert.equal(times.length, 10);
-    assert.ok((times.at(-1) ?? 0) >= 420, `10 slots at 20/s must span >= 450 ms, took ${times.at(-1)}`);
-    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
-    // Each slot leaves 50 ms after the previous one; timers fire a little early or late, never together.
-    assert.ok(
-      gaps.every((g) => g > 35),
-      `gaps ${gaps.map((g) => g.toFixed(0)).join(',')}`,
-    );
+    // A busy machine can only make a slot late, never early: the i-th grant comes at i x 50 ms at the soonest (a few
+    // ms of timer granularity allowed). Without pacing all ten arrive within a few ms.
+    times.forEach((t, i) => assert.ok(t >= i * 50 - 5, `slot ${i} at ${t.toFixed(1)} ms, before ${i * 50} ms`));
   } finally {
     await coordinator.stop();
   }
