@@ -19,6 +19,8 @@ import {
   selectProfile,
 } from '../load/lib/profiles.ts';
 import { startReference } from '../reference/launch.ts';
+import { percentile } from '../load/lib/percentile.ts';
+import { runMetaJson, type RunMeta } from '../load/lib/run-meta.ts';
 import { analyzeRun } from '../reports/load-report/analyze.ts';
 import { histogramRelativeError } from '../reports/lib/histogram.ts';
 import { benchOutputDir, eachPoint, markdownTable, runNpm, textTable, utcStamp, writeResult } from './lib/support.ts';
@@ -56,7 +58,8 @@ const scheduled = scheduledIterations(profile);
 const inBand = (singles: readonly number[], other: number) =>
   other >= Math.min(...singles) - Math.max(0.25 * Math.min(...singles), 5) &&
   other <= Math.max(...singles) + Math.max(0.25 * Math.max(...singles), 5);
-// The merge itself (log histograms) must be within their relative error of the exact percentile, plus rank slack.
+// The merge itself must be within the log histograms' relative error of the exact percentile (it keeps every sample
+// below reports/lib/distribution.ts's cap, so it is exact here; the tolerance covers runs past the cap).
 const mergeTolerance = 2 * histogramRelativeError;
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-distributed-'));
@@ -118,7 +121,7 @@ async function runConfig(n: number): Promise<Config> {
         { timeoutMs: (rampS + holdS + 90) * 1000 },
       ).then((r) => {
         // meta.json names the profile, so the merge judges the SLOs of config/slo.json for it.
-        const meta = {
+        const meta: RunMeta = {
           runId: vars.LOAD_RUN_ID,
           profile: 'smoke',
           engine: 'node',
@@ -128,7 +131,7 @@ async function runConfig(n: number): Promise<Config> {
           endedAt: new Date().toISOString(),
           exitCode: r.code,
         };
-        writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+        writeFileSync(join(dir, 'meta.json'), runMetaJson(meta));
         if (r.code !== 0 && r.code !== 99) console.error(r.stderr.trim().split('\n').slice(-3).join('\n'));
         return r.code;
       });
@@ -154,9 +157,9 @@ interface Figures {
   exitCodes: number[];
 }
 
-/** Nearest-rank percentile (the reports' definition), so only the histogram's bucket error separates the two. */
+/** k6's percentile (load/lib/percentile.ts), the reports' one definition: a merge below the sample cap is exact. */
 function exactPercentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return percentile(sorted, p);
 }
 
 async function figures(c: Config, label: string, loadAvg: number): Promise<Figures> {
@@ -321,12 +324,13 @@ ${new Date().toISOString()}, reference on loopback (hash cost fast, managed iden
 \`npm run k6 -- run --execution-segment i/N:(i+1)/N --execution-segment-sequence 0,1/N,...,1 --tag instance=i\` as N
 concurrent processes of the local engine on the script \`load/scenarios/login-instrumented.ts\` (the suite's login scenario plus
 a \`vu_id\` tag); instance folders under \`reports/output/bench/distributed/${stamp}/\`. Merged figures come from the
-reports' stream merge (\`analyzeRun\` over the instances' folders, log histograms, relative error
-${(histogramRelativeError * 100).toFixed(2)} %); exact ones from sorting the same samples.
+reports' stream merge (\`analyzeRun\` over the instances' folders: every sample below the cap, else log histograms
+with relative error ${(histogramRelativeError * 100).toFixed(2)} %); exact ones from sorting the same samples. Both use
+k6's percentile (interpolated between closest ranks).
 
 ${markdownTable(header, rows)}
 
-Tolerances: the merge must be within ${(mergeTolerance * 100).toFixed(1)} % of the exact (nearest-rank) percentile of the
+Tolerances: the merge must be within ${(mergeTolerance * 100).toFixed(1)} % of the exact (k6) percentile of the
 same samples — this is what proves the merge. Separate runs cannot match that closely on a shared 2-core machine (the
 "load avg" column; N engine processes also compete with the target for CPU): the single-process run is repeated last,
 and an N-process run's merged p50 and p95 must lie within the band the single-process runs span, widened by 25 % (or

@@ -193,14 +193,12 @@ const invalid502 = downProbes.filter(
 
 // What the load report shows: its time buckets holding 502s.
 const { htmlPath, analysis } = await buildLoadReport([runDir]);
-const buckets = [...analysis.agg.timeline.entries()].sort((a, b) => a[0] - b[0]);
-const bucketMs = analysis.agg.bucketSeconds * 1000;
-const bucketStart = (key: number) => key * bucketMs; // buckets are keyed by epoch time / width
-const with502 = buckets.filter(([, b]) => (b.statuses.get('502') ?? 0) > 0).map(([k]) => k);
+const bucketMs = analysis.timeline.bucketSeconds * 1000;
+const with502 = analysis.timeline.points.filter((b) => (b.statuses['502'] ?? 0) > 0).map((b) => b.t);
 const reportWindow =
   with502.length === 0
     ? 'no 502 bucket'
-    : `${((bucketStart(with502[0]!) - loadStartMs) / 1000).toFixed(0)} s to ${((bucketStart(with502[with502.length - 1]!) + bucketMs - loadStartMs) / 1000).toFixed(0)} s after start (${with502.length} buckets of ${analysis.agg.bucketSeconds} s)`;
+    : `${((with502[0]! - loadStartMs) / 1000).toFixed(0)} s to ${((with502[with502.length - 1]! + bucketMs - loadStartMs) / 1000).toFixed(0)} s after start (${with502.length} buckets of ${analysis.timeline.bucketSeconds} s)`;
 const reportHtml = readFileSync(htmlPath, 'utf8');
 
 const rel = (ms: number) => `+${((ms - loadStartMs) / 1000).toFixed(2)} s`;

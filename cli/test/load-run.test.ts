@@ -176,7 +176,14 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
       assert.match(result.stdout, /\[AUTH-REJECTS-BAD-CREDENTIALS\] wrong password: 401 AuthError {2}\d+\/\d+ passed/);
       assert.ok(result.runDir);
       const files = readdirSync(result.runDir).sort();
-      assert.deepEqual(files, ['junit.xml', 'meta.json', 'metrics.ndjson', 'summary.json', 'summary.md']);
+      assert.deepEqual(files, [
+        'analysis.json',
+        'junit.xml',
+        'meta.json',
+        'metrics.ndjson',
+        'summary.json',
+        'summary.md',
+      ]);
       const meta = JSON.parse(readFileSync(join(result.runDir, 'meta.json'), 'utf8')) as Record<string, unknown>;
       assert.equal(meta.exitCode, 0);
       assert.equal(meta.engine, 'node');
@@ -187,6 +194,26 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
       assert.equal((JSON.parse(history[0] ?? '{}') as { runId?: string }).runId, meta.runId);
       for (const file of files) {
         assert.ok(!readFileSync(join(result.runDir, file), 'utf8').includes(password), `${file} holds a password`);
+      }
+      // The engine's summary and the reports' stream analysis give the same percentiles (k6's definition, the
+      // requests the threshold judges): the load report's p99 tile equals its p(99) threshold row.
+      const summary = JSON.parse(readFileSync(join(result.runDir, 'summary.json'), 'utf8')) as {
+        metrics: Record<string, { values: Record<string, number> }>;
+      };
+      const analysis = JSON.parse(readFileSync(join(result.runDir, 'analysis.json'), 'utf8')) as {
+        headline: { name: string; p95: number; p99: number };
+      };
+      const login = summary.metrics['http_req_duration{name:login}']?.values ?? {};
+      assert.equal(analysis.headline.name, 'http_req_duration{name:login}');
+      for (const [stat, key] of [
+        ['p(95)', 'p95'],
+        ['p(99)', 'p99'],
+      ] as const) {
+        const want = login[stat] ?? NaN;
+        assert.ok(
+          Math.abs(analysis.headline[key] - want) <= 1e-9 * want,
+          `${stat}: ${analysis.headline[key]} vs ${want}`,
+        );
       }
     } finally {
       await target.close();

@@ -1,11 +1,19 @@
+// load/lib/thresholds.ts beyond the grammar table (load/engine/test/format-table.test.ts): the parsed shape, metric
+// keys with tag filters, the comparison operators and the metric-type rules.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compare, parseMetricKey, parseThreshold, percentileOf } from '../lib/thresholds.ts';
+import {
+  aggregationApplies,
+  compare,
+  parseMetricKey,
+  parseThreshold,
+  percentileOf,
+} from '../../load/lib/thresholds.ts';
 
 test('k6 threshold expressions are parsed', () => {
   assert.deepEqual(parseThreshold('p(95)<500'), { source: 'p(95)<500', stat: 'p(95)', op: '<', limit: 500 });
   assert.deepEqual(parseThreshold('rate >= 0.99'), { source: 'rate >= 0.99', stat: 'rate', op: '>=', limit: 0.99 });
-  assert.equal(parseThreshold('p( 99.9 ) < 1000').stat, 'p(99.9)');
+  assert.equal(parseThreshold('p(99.9) < 1000').stat, 'p(99.9)');
   assert.equal(parseThreshold('count==0').op, '==');
   assert.equal(percentileOf('p(99.9)'), 99.9);
   assert.equal(percentileOf('avg'), undefined);
@@ -31,4 +39,16 @@ test('comparison operators behave like k6', () => {
   assert.equal(compare(500, '<=', 500), true);
   assert.equal(compare(0, '==', 0), true);
   assert.equal(compare(1, '!=', 0), true);
+  assert.equal(compare(0, '===', 0), true);
+});
+
+test('aggregations apply to the metric types k6 documents', () => {
+  assert.equal(aggregationApplies('p(95)', 'trend'), true);
+  assert.equal(aggregationApplies('med', 'trend'), true);
+  assert.equal(aggregationApplies('rate', 'counter'), true);
+  assert.equal(aggregationApplies('count', 'counter'), true);
+  assert.equal(aggregationApplies('value', 'gauge'), true);
+  assert.equal(aggregationApplies('avg', 'rate'), false);
+  assert.equal(aggregationApplies('count', 'rate'), false);
+  assert.equal(aggregationApplies('p(95)', 'counter'), false);
 });

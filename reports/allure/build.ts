@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, writeFileAtomic } from '../lib/files.ts';
 import { runMain } from '../../cli/main.ts';
 import { latestLoadRun, outputPaths, repoRoot, type OutputPaths } from '../lib/paths.ts';
-import { analyzeRun } from '../load-report/analyze.ts';
+import { loadAnalysis } from '../load-report/analyze.ts';
 import { writeLoadAllureResults } from './load-results.ts';
 
 export interface AllureBuildOptions {
@@ -37,7 +37,7 @@ export async function buildAllureReport(o: AllureBuildOptions = {}): Promise<All
   const runDir = o.runDir === null ? undefined : (o.runDir ?? latestLoadRun(paths.root));
   let loadResults = 0;
   if (runDir !== undefined) {
-    const analysis = await analyzeRun([runDir]);
+    const analysis = await loadAnalysis(runDir);
     const report = join(runDir, 'report.html');
     loadResults = writeLoadAllureResults(
       analysis,

@@ -9,7 +9,7 @@ import { LabelName, LinkType, Severity, Stage, Status } from 'allure-js-commons'
 import type { Label, Parameter, StatusDetails, TestResult } from 'allure-js-commons';
 import { FileSystemWriter, md5, ReporterRuntime } from 'allure-js-commons/sdk/reporter';
 import { fmtNum, fmtPct } from '../lib/html.ts';
-import { parseThreshold } from '../lib/thresholds.ts';
+import { parseThreshold } from '../../load/lib/thresholds.ts';
 import type { RunAnalysis, ThresholdResult } from '../load-report/analyze.ts';
 import { safeTarget } from '../load-report/render.ts';
 

@@ -17,7 +17,7 @@ if (process.argv.includes('--baseline') || dir === undefined) {
       ms,
       cpuMs,
       maxRssKb: process.resourceUsage().maxRSS,
-      lines: analysis.agg.lines,
+      lines: analysis.stream.lines,
       requests: analysis.global.count,
     }),
   );

@@ -4,7 +4,9 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/files.ts';
-import { compare, parseThreshold } from '../lib/thresholds.ts';
+import { percentile } from '../../load/lib/percentile.ts';
+import { runMetaJson, type RunMeta } from '../../load/lib/run-meta.ts';
+import { compare, parseThreshold } from '../../load/lib/thresholds.ts';
 
 export interface SyntheticRunOptions {
   durationSec: number;
@@ -105,13 +107,9 @@ const metricDecls: [string, string, string][] = [
   ['login_undocumented_status', 'rate', 'default'],
 ];
 
-/** k6 computes trend percentiles by linear interpolation between the sorted samples. */
+/** k6's percentile (load/lib/percentile.ts), as k6 writes it into summary.json. */
 function exactPercentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return (sorted[lo] ?? 0) + ((sorted[hi] ?? 0) - (sorted[lo] ?? 0)) * (rank - lo);
+  return sorted.length === 0 ? 0 : percentile(sorted, p);
 }
 
 export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): SyntheticRunResult {
@@ -311,7 +309,7 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
       metrics: withThresholds,
     };
     writeFileAtomic(join(instDir, 'summary.json'), JSON.stringify(summary, null, 2));
-    const meta = {
+    const meta: RunMeta = {
       runId: instances > 1 ? `${runId}-${index + 1}` : runId,
       profile: o.profile ?? 'average',
       engine: 'node',
@@ -321,7 +319,7 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
       endedAt: new Date(startMs + o.durationSec * 1000).toISOString(),
       exitCode: allOk ? 0 : 99,
     };
-    writeFileAtomic(join(instDir, 'meta.json'), JSON.stringify(meta, null, 2));
+    writeFileAtomic(join(instDir, 'meta.json'), runMetaJson(meta));
   });
 
   return {

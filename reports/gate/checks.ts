@@ -3,9 +3,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { isRecord, readJsonFile } from '../lib/files.ts';
 import type { OutputPaths } from '../lib/paths.ts';
-import { analyzeRun, type RunAnalysis } from '../load-report/analyze.ts';
+import { loadAnalysis, type RunAnalysis } from '../load-report/analyze.ts';
 import { thresholdLabel } from '../load-report/render.ts';
-import { reviewRun, type Review } from '../review/review.ts';
+import { reviewRun } from '../review/review.ts';
+import type { Review } from '../review/types.ts';
 
 /** `advisory`: findings of clauses the policy reports without gating (contract/policy.ts); never fails the gate. */
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'advisory';
@@ -158,10 +159,11 @@ export function loadThresholdsCheck(analysis: RunAnalysis | undefined, why: stri
   if (a.meta.exitCode !== undefined && a.meta.exitCode !== 0) {
     return fail(name, `${run}: thresholds passed but the load engine exited with code ${a.meta.exitCode}: see its log`);
   }
+  const g = a.headline;
   if (a.global.count === 0) return fail(name, `${run} measured no request`);
   return pass(
     name,
-    `${run}: ${a.thresholds.length} thresholds passed over ${a.global.count} requests (p95 ${round(a.global.p95)} ms, ${a.merged ? `${a.instanceCount} instances merged` : 'one generator'})`,
+    `${run}: ${a.thresholds.length} thresholds passed over ${g.count} requests (p95 ${round(g.p95)} ms, ${a.merged ? `${a.instanceCount} instances merged` : 'one generator'})`,
   );
 }
 
@@ -206,7 +208,7 @@ export async function tryAnalyze(
   if (!existsSync(`${runDir}/summary.json`))
     return { why: `missing ${runDir}/summary.json: the load run did not finish (no summary)` };
   try {
-    return { analysis: await analyzeRun([runDir]), why: '' };
+    return { analysis: await loadAnalysis(runDir), why: '' };
   } catch (error) {
     return { why: `cannot read load run ${runDir}: ${(error as Error).message}` };
   }

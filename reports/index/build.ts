@@ -5,9 +5,10 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRecord, readJsonFile, writeFileAtomic } from '../lib/files.ts';
 import { runMain } from '../../cli/main.ts';
-import { badge, esc, fmtDate, page, table, type Cell } from '../lib/html.ts';
+import { badge, esc, fmtDate, fmtMs, page, table, type Cell } from '../lib/html.ts';
 import { outputPaths, type OutputPaths } from '../lib/paths.ts';
 import { readMeta } from '../lib/k6-summary.ts';
+import { readFreshAnalysis } from '../load-report/analyze.ts';
 
 interface LinkRow {
   title: string;
@@ -112,8 +113,16 @@ ${table(
     .slice(0, 15)
     .filter((r) => existsSync(join(r.dir, 'report.html')))
     .map((r): Cell[] => {
-      const meta = readMeta(r.dir);
+      // The figures come from the run's analysis.json (written by the load report); never re-analysed here.
+      const analysis = readFreshAnalysis(r.dir);
+      const a = typeof analysis === 'string' ? undefined : analysis;
+      const meta = a?.meta ?? readMeta(r.dir);
       const exit = meta?.exitCode;
+      const slos = a
+        ? a.thresholds.length > 0 && a.thresholdsOk
+          ? badge('pass', 'PASS')
+          : badge('fail', `${a.thresholds.filter((t) => !t.ok).length || 'NO'} FAILED`)
+        : `<span class="muted" title="${esc(analysis as string)}">npm run report:load -- ${esc(rel(paths, r.dir))}</span>`;
       return [
         {
           html: `<a href="${esc(rel(paths, join(r.dir, 'report.html')))}">${esc(meta?.runId || rel(paths, r.dir))}</a>`,
@@ -121,12 +130,14 @@ ${table(
         },
         meta?.profile || '—',
         fmtDate(meta?.startedAt ?? ''),
+        a ? fmtMs(a.headline.p95) : '—',
+        { html: slos },
         { html: exit === undefined ? '—' : badge(exit === 0 ? 'pass' : 'fail', exit === 0 ? 'PASS' : `EXIT ${exit}`) },
       ];
     });
   const body = `${verdictHtml}
 <section id="reports"><h2>Reports</h2>${linksHtml}</section>
-${olderRuns.length ? `<section id="runs"><h2>Load runs</h2>${table(['Run', 'Profile', 'Started', 'Engine verdict'], olderRuns)}</section>` : ''}`;
+${olderRuns.length ? `<section id="runs"><h2>Load runs</h2>${table(['Run', 'Profile', 'Started', 'p95', 'SLOs', 'Engine verdict'], olderRuns)}</section>` : ''}`;
   const html = page({
     title: `Login suite reports: ${verdict?.toUpperCase() ?? 'no verdict'}`,
     heading: 'POST /api/auth/login: contract and load',

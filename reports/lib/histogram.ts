@@ -2,6 +2,8 @@
 // percentile is known to within ±0.5 % whatever the number of samples. Memory grows with the spread of values
 // (at most ~1,800 buckets from 1 µs to 60 s), never with the number of samples, and two histograms merge exactly:
 // that is what makes global percentiles over several load generators possible.
+import { percentileAt } from '../../load/lib/percentile.ts';
+
 const GAMMA = 1.01;
 const LOG_GAMMA = Math.log(GAMMA);
 const MIN_VALUE = 0.001; // ms; smaller values (and 0) share bucket 0
@@ -58,16 +60,25 @@ export class LogHistogram {
     return Math.sqrt(Math.max(0, this.sumOfSquares / this.count - mean * mean));
   }
 
-  /** Nearest-rank percentile, p in [0, 100]; NaN when empty. Exact at 0 and 100 (min and max). */
+  /**
+   * k6's percentile (load/lib/percentile.ts: linear interpolation between the closest ranks) over the bucketed
+   * samples, p in [0, 100]; NaN when empty. Exact at 0 and 100 (min and max), within the relative error elsewhere.
+   */
   percentile(p: number): number {
     if (this.count === 0) return NaN;
     if (p <= 0) return this.min;
     if (p >= 100) return this.max;
-    const rank = Math.ceil((p / 100) * this.count);
+    return percentileAt(this.count, p, (rank) => this.valueAtRank(rank));
+  }
+
+  /** The estimated value of the sample of 0-based rank `rank` in ascending order. */
+  private valueAtRank(rank: number): number {
+    if (rank <= 0) return this.min;
+    if (rank >= this.count - 1) return this.max;
     let seen = 0;
     for (const [bucket, n] of this.buckets()) {
       seen += n;
-      if (seen >= rank) return Math.min(this.max, Math.max(this.min, middleOf(bucket)));
+      if (seen > rank) return Math.min(this.max, Math.max(this.min, middleOf(bucket)));
     }
     return this.max;
   }

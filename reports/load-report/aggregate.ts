@@ -1,20 +1,20 @@
-// Streams k6 JSON-lines metric files (one line at a time) into fixed-size aggregates: log histograms for
-// latencies and time buckets whose width doubles when a run is long, so memory depends on the number of buckets,
-// never on the number of samples. Several files (one per load generator) feed the same aggregate: that is the merge.
+// Streams k6 JSON-lines metric files (one line at a time) into aggregates: latency distributions (every sample up to
+// a cap, then log histograms: reports/lib/distribution.ts) and time buckets whose width doubles when a run is long,
+// so memory is bounded whatever the length of the run. Several files (one per load generator) feed the same
+// aggregate: that is the merge.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { LogHistogram } from '../lib/histogram.ts';
+import type { MetricKey, MetricType } from '../../load/lib/thresholds.ts';
+import { Distribution } from '../lib/distribution.ts';
 import { parseK6Time } from '../lib/k6-time.ts';
-import type { MetricType } from '../lib/k6-summary.ts';
-import type { MetricKey } from '../lib/thresholds.ts';
-import { MetricSeries } from './series.ts';
+import { MetricSeries, tagsMatch } from './series.ts';
 
 type Tags = Record<string, unknown> | null | undefined;
 
 export class RequestStats {
-  readonly all = new LogHistogram();
+  readonly all = new Distribution();
   /** Latencies of the KO requests alone (the distribution chart stacks OK and KO). */
-  readonly failed = new LogHistogram();
+  readonly failed = new Distribution();
   ok = 0;
   ko = 0;
 }
@@ -30,7 +30,7 @@ export interface TimeBucket {
   requests: number;
   ko: number;
   statuses: Map<string, number>;
-  latency: LogHistogram;
+  latency: Distribution;
   /** Highest VU gauge value seen in the bucket, per instance (summed across instances when drawn). */
   vus: Map<string, number>;
 }
@@ -74,6 +74,8 @@ export class RunAggregator {
   readonly metricTypes = new Map<string, MetricType>();
   readonly series = new Map<string, MetricSeries>();
   readonly counters = { iterations: 0, droppedIterations: 0 };
+  /** The requests the latency SLO judges (e.g. http_req_duration{name:login}): what the report's tiles show. */
+  headline: { key: MetricKey; stats: RequestStats } | undefined;
   timeline = new Map<number, TimeBucket>();
   bucketSeconds = 1;
   firstMs = Infinity;
@@ -87,6 +89,11 @@ export class RunAggregator {
   /** readExtras: also stream checks and iterations (one and two more parsed lines per request). */
   constructor(readExtras = true) {
     this.wanted = new Set(readExtras ? [...alwaysRead, ...extras] : alwaysRead);
+  }
+
+  /** Also counts the http_req_duration points matching this key's tags apart (call before streaming). */
+  setHeadline(key: MetricKey): void {
+    this.headline = { key, stats: new RequestStats() };
   }
 
   /** Registers a threshold's metric series before streaming (their points are otherwise skipped unparsed). */
@@ -242,6 +249,7 @@ export class RunAggregator {
       this.instance(instance, time).requests,
       getOrAdd(this.byName, name, () => new RequestStats()),
     ];
+    if (this.headline !== undefined && tagsMatch(this.headline.key.tags, tags)) stats.push(this.headline.stats);
     for (const s of stats) {
       s.all.record(duration);
       if (ok) s.ok += 1;
@@ -312,7 +320,7 @@ export class RunAggregator {
 }
 
 function emptyBucket(): TimeBucket {
-  return { requests: 0, ko: 0, statuses: new Map(), latency: new LogHistogram(), vus: new Map() };
+  return { requests: 0, ko: 0, statuses: new Map(), latency: new Distribution(), vus: new Map() };
 }
 
 const METRIC_KEY = Buffer.from('"metric":"');

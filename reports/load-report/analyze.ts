@@ -1,22 +1,53 @@
 // Turns one load run — or several load generators' runs of one test — into the figures every report shows:
-// global statistics, thresholds evaluated globally, checks, time series. The same function feeds the HTML report,
-// the history record, the Allure bridge and the gate, so they can never disagree.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// global statistics, thresholds evaluated globally, checks, time series. The result is plain data: the load report
+// step writes it once as <run-dir>/analysis.json, and the review, the history, Allure, the gate and the index read
+// that file (loadAnalysis) instead of streaming the metrics again, so they can never disagree. Every percentile is
+// k6's (load/lib/percentile.ts).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { objectivesFor, parseSlo, type Objective } from '../../load/lib/slo.ts';
 import { parseProfiles, selectProfile } from '../../load/lib/profiles.ts';
-import { InputError } from '../lib/files.ts';
+import { scheduleLabel, type RunMeta } from '../../load/lib/run-meta.ts';
+import { objectivesFor, parseSlo, type Objective } from '../../load/lib/slo.ts';
+import { allChecks, type SummaryData } from '../../load/lib/summary-data.ts';
+import { compare, parseMetricKey, parseThreshold, percentileOf } from '../../load/lib/thresholds.ts';
+import { InputError, isRecord, writeFileAtomic } from '../lib/files.ts';
+import { readMeta, readSummary } from '../lib/k6-summary.ts';
 import { repoRoot } from '../lib/paths.ts';
-import { readMeta, readSummary, type K6Summary, type RunMeta } from '../lib/k6-summary.ts';
-import { compare, mergeThresholdSets, parseMetricKey, parseThreshold, type ThresholdSet } from '../lib/thresholds.ts';
 import { RunAggregator, type RequestStats } from './aggregate.ts';
 
-export interface RunSource {
+/** Bump when the shape of RunAnalysis changes: an analysis.json of another version is recomputed. */
+export const analysisSchema = 2;
+
+/** One generator's run folder as read (internal: the summary and meta are parsed once). */
+interface RunSource {
   dir: string;
   label: string;
   metricFiles: string[];
-  summary: K6Summary | undefined;
+  summary: SummaryData | undefined;
   meta: RunMeta | undefined;
+}
+
+export interface AnalysisSource {
+  dir: string;
+  label: string;
+  metricFiles: string[];
+  /** '' when the generator left no summary.json. */
+  summaryFile: string;
+}
+
+/** The run as the reports name it: meta.json's fields, merged over the generators. */
+export interface RunInfo {
+  runId: string;
+  profile: string;
+  engine: string;
+  target: string;
+  commit: string;
+  startedAt: string;
+  endedAt: string;
+  exitCode?: number;
+  managedTarget?: boolean;
+  /** The schedule as a comparable one-liner (load/lib/run-meta.ts scheduleLabel); '' if unknown. */
+  schedule: string;
 }
 
 export interface StatsRow {
@@ -52,16 +83,57 @@ export interface ThresholdResult {
   note: string;
 }
 
+/** One time bucket of the charts; figures NaN when the bucket has no such sample. */
+export interface TimelinePoint {
+  /** Bucket start, epoch ms. */
+  t: number;
+  requests: number;
+  ko: number;
+  statuses: Record<string, number>;
+  p50: number;
+  p75: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** Active VUs, summed over the generators. */
+  vus: number;
+}
+
+/** Requests by latency range, the bounds taken from the latency thresholds. */
+export interface LatencyRanges {
+  low: number;
+  high: number;
+  below: number;
+  mid: number;
+  above: number;
+  failed: number;
+  total: number;
+}
+
+export interface DistributionBin {
+  from: number;
+  to: number;
+  ok: number;
+  ko: number;
+}
+
+/** Everything a report shows about a run: plain data (NaN is written as null in analysis.json, and read back). */
 export interface RunAnalysis {
-  sources: RunSource[];
-  meta: RunMeta;
+  schema: number;
+  sources: AnalysisSource[];
+  meta: RunInfo;
   merged: boolean;
   instanceCount: number;
   startMs: number;
   endMs: number;
   durationSec: number;
-  agg: RunAggregator;
   hasStream: boolean;
+  /** How the stream's percentiles were computed: from every sample (k6's values exactly), from log histograms
+   * (past the sample cap, ±0.5 %), or taken from summary.json (no stream). */
+  percentiles: 'exact' | 'histogram' | 'summary';
+  /** The requests the latency SLO judges (name = its metric key, e.g. http_req_duration{name:login}), or all
+   * requests when no latency threshold names a submetric: the figures of the report's tiles and the history. */
+  headline: StatsRow;
   global: StatsRow;
   byName: StatsRow[];
   byInstance: StatsRow[];
@@ -70,26 +142,39 @@ export interface RunAnalysis {
   checks: { name: string; passes: number; fails: number }[];
   iterations: number;
   droppedIterations: number;
+  statuses: Record<string, number>;
+  errors: { error: string; count: number }[];
+  ranges: LatencyRanges;
+  distribution: DistributionBin[];
+  timeline: { bucketSeconds: number; points: TimelinePoint[] };
+  stream: { lines: number; points: number; badLines: number };
 }
 
 export const sloPath = join(repoRoot, 'config', 'slo.json');
 export const profilesPath = join(repoRoot, 'config', 'profiles.json');
 const metricFilePattern = /^metrics.*\.(ndjson|jsonl|json)(\.gz)?$/;
 
-/** A run directory, or a directory of per-instance run directories, as sources. */
-export function discoverSources(dirs: string[]): RunSource[] {
-  const out: RunSource[] = [];
+/** The generator folders of a run: the folder itself, or its sub-folders (one per generator). */
+function sourceDirs(dirs: string[]): { dir: string; files: string[] }[] {
+  const out: { dir: string; files: string[] }[] = [];
+  const own = (dir: string): string[] | undefined => {
+    const files = readdirSync(dir);
+    return files.includes('summary.json') || files.some((f) => metricFilePattern.test(f)) ? files : undefined;
+  };
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new InputError(`load run directory ${dir} does not exist`);
-    const own = sourceOf(dir);
-    if (own) {
-      out.push(own);
+    const files = own(dir);
+    if (files) {
+      out.push({ dir, files });
       continue;
     }
     const nested = readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory())
-      .map((e) => sourceOf(join(dir, e.name)))
-      .filter((s): s is RunSource => s !== undefined);
+      .flatMap((e) => {
+        const sub = join(dir, e.name);
+        const subFiles = own(sub);
+        return subFiles ? [{ dir: sub, files: subFiles }] : [];
+      });
     if (nested.length === 0) {
       throw new InputError(`${dir} holds no load run: expected summary.json and/or metrics.ndjson (k6 --out json)`);
     }
@@ -98,19 +183,17 @@ export function discoverSources(dirs: string[]): RunSource[] {
   return out;
 }
 
-function sourceOf(dir: string): RunSource | undefined {
-  const files = readdirSync(dir);
-  const metricFiles = files.filter((f) => metricFilePattern.test(f)).map((f) => join(dir, f));
-  const hasSummary = files.includes('summary.json');
-  if (!hasSummary && metricFiles.length === 0) return undefined;
-  const meta = readMeta(dir);
-  return {
-    dir,
-    label: meta?.runId || basename(dir),
-    metricFiles,
-    summary: hasSummary ? readSummary(join(dir, 'summary.json')) : undefined,
-    meta,
-  };
+function discoverSources(dirs: string[]): RunSource[] {
+  return sourceDirs(dirs).map(({ dir, files }) => {
+    const meta = readMeta(dir);
+    return {
+      dir,
+      label: meta?.runId || basename(dir),
+      metricFiles: files.filter((f) => metricFilePattern.test(f)).map((f) => join(dir, f)),
+      summary: files.includes('summary.json') ? readSummary(join(dir, 'summary.json')) : undefined,
+      meta,
+    };
+  });
 }
 
 /**
@@ -128,10 +211,25 @@ export function sloObjectives(profileName: string): Objective[] | undefined {
   }
 }
 
-function summaryThresholds(summary: K6Summary | undefined): ThresholdSet {
+/** Threshold expressions by metric key, as k6 declares them: {"http_req_duration{name:login}": ["p(95)<500"]}. */
+type ThresholdSet = Map<string, string[]>;
+
+function mergeThresholdSets(...sets: ThresholdSet[]): ThresholdSet {
+  const out: ThresholdSet = new Map();
+  for (const set of sets) {
+    for (const [key, exprs] of set) {
+      const list = out.get(key) ?? [];
+      for (const e of exprs) if (!list.includes(e)) list.push(e);
+      out.set(key, list);
+    }
+  }
+  return out;
+}
+
+function summaryThresholds(summary: SummaryData | undefined): ThresholdSet {
   const out: ThresholdSet = new Map();
   for (const [name, m] of Object.entries(summary?.metrics ?? {})) {
-    const exprs = Object.keys(m.thresholds);
+    const exprs = Object.keys(m.thresholds ?? {});
     if (exprs.length > 0) out.set(name, exprs);
   }
   return out;
@@ -143,6 +241,16 @@ function objectiveThresholds(objectives: readonly Objective[]): ThresholdSet {
   return out;
 }
 
+/** The latency threshold's metric key (a submetric of http_req_duration if one is judged), else undefined. */
+function headlineKey(declared: ThresholdSet): string | undefined {
+  const latency = [...declared].filter(
+    ([key, exprs]) =>
+      parseMetricKey(key).name === 'http_req_duration' &&
+      exprs.some((e) => percentileOf(parseThreshold(e).stat) !== undefined),
+  );
+  return (latency.find(([key]) => Object.keys(parseMetricKey(key).tags).length > 0) ?? latency[0])?.[0];
+}
+
 export interface AnalyzeOptions {
   /**
    * SLO objectives the run must declare; default: config/slo.json for the run's profile. `null` judges only what the
@@ -151,9 +259,10 @@ export interface AnalyzeOptions {
   objectives?: readonly Objective[] | null;
 }
 
+/** Streams the run's metrics and computes its analysis (see loadAnalysis for the cached one). */
 export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): Promise<RunAnalysis> {
   const sources = discoverSources(dirs);
-  const summaries = sources.map((s) => s.summary).filter((s): s is K6Summary => s !== undefined);
+  const summaries = sources.map((s) => s.summary).filter((s): s is SummaryData => s !== undefined);
   const profile = sources.map((s) => s.meta?.profile).find((p) => p) ?? '';
   const objectives = options.objectives === undefined ? (sloObjectives(profile) ?? []) : (options.objectives ?? []);
   // What the run declared is authoritative (the script sized its thresholds to the schedule actually run); the SLO
@@ -166,10 +275,12 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
   const judgedBySummary = sources.length === 1 && sources[0]?.summary !== undefined ? sources[0].summary : undefined;
   const agg = new RunAggregator(judgedBySummary === undefined);
   for (const [key, exprs] of declared) {
-    if (judgedBySummary && exprs.every((e) => judgedBySummary.metrics[key]?.thresholds[e] !== undefined)) continue;
+    if (judgedBySummary && exprs.every((e) => judgedBySummary.metrics[key]?.thresholds?.[e] !== undefined)) continue;
     const series = agg.track(parseMetricKey(key));
     series.type ??= summaries.map((s) => s.metrics[key]?.type ?? s.metrics[series.key.name]?.type).find((t) => t);
   }
+  const headlineMetric = headlineKey(declared);
+  if (headlineMetric !== undefined) agg.setHeadline(parseMetricKey(headlineMetric));
   for (const source of sources) {
     for (const file of source.metricFiles) {
       const label =
@@ -189,11 +300,11 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
   const metas = sources.map((s) => s.meta).filter((m): m is RunMeta => m !== undefined);
   const startMs = minOf([...metas.map((m) => Date.parse(m.startedAt)), hasStream ? agg.firstMs : NaN]);
   const endMs = maxOf([...metas.map((m) => Date.parse(m.endedAt)), hasStream ? agg.lastMs : NaN]);
-  const summaryMs = maxOf(summaries.map((s) => s.testRunDurationMs ?? NaN));
+  const summaryMs = maxOf(summaries.map((s) => s.state?.testRunDurationMs ?? NaN));
   const durationSec = (Number.isFinite(summaryMs) ? summaryMs : endMs - startMs) / 1000;
 
   const first = metas[0];
-  const meta: RunMeta = {
+  const meta: RunInfo = {
     runId: merged
       ? metas.map((m) => m.runId).join('+') || 'merged'
       : (first?.runId ?? basename(sources[0]?.dir ?? 'run')),
@@ -203,14 +314,20 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     commit: first?.commit ?? '',
     startedAt: Number.isFinite(startMs) ? new Date(startMs).toISOString() : '',
     endedAt: Number.isFinite(endMs) ? new Date(endMs).toISOString() : '',
-    exitCode: metas.some((m) => m.exitCode !== undefined) ? Math.max(...metas.map((m) => m.exitCode ?? 0)) : undefined,
-    schedule: first?.schedule ?? '',
-    managedTarget: first?.managedTarget,
+    schedule: scheduleLabel(first?.schedule),
   };
+  if (metas.some((m) => m.exitCode !== undefined)) meta.exitCode = Math.max(...metas.map((m) => m.exitCode ?? 0));
+  if (first?.managedTarget !== undefined) meta.managedTarget = first.managedTarget;
 
   const global = hasStream
     ? statsRow('All requests', agg.all, durationSec)
-    : statsFromSummary(summaries[0], durationSec);
+    : statsFromSummary(summaries[0], 'http_req_duration', durationSec);
+  const headline =
+    headlineMetric === undefined
+      ? { ...global }
+      : hasStream && agg.headline !== undefined
+        ? statsRow(headlineMetric, agg.headline.stats, durationSec)
+        : statsFromSummary(summaries[0], headlineMetric, durationSec);
   const byName = [...agg.byName].map(([n, s]) => statsRow(n, s, durationSec)).sort((a, b) => b.count - a.count);
   const byInstance = merged
     ? [...agg.instances].map(([n, s]) => statsRow(n, s.requests, Math.max(1e-9, (s.lastMs - s.firstMs) / 1000)))
@@ -221,16 +338,24 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     ...missingObjectives(objectives, declared),
   ];
   const checks = agg.checks.size > 0 ? [...agg.checks].map(([name, c]) => ({ name, ...c })) : summaryChecks(summaries);
+  const exact = agg.all.all.exact && (agg.headline?.stats.all.exact ?? true);
   return {
-    sources,
+    schema: analysisSchema,
+    sources: sources.map((s) => ({
+      dir: s.dir,
+      label: s.label,
+      metricFiles: s.metricFiles,
+      summaryFile: s.summary === undefined ? '' : join(s.dir, 'summary.json'),
+    })),
     meta,
     merged,
     instanceCount: Math.max(sources.length, agg.instances.size),
     startMs,
     endMs,
     durationSec,
-    agg,
     hasStream,
+    percentiles: !hasStream ? 'summary' : exact ? 'exact' : 'histogram',
+    headline,
     global,
     byName,
     byInstance,
@@ -239,10 +364,16 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     checks,
     iterations: agg.counters.iterations || sumOf(summaries, 'iterations'),
     droppedIterations: agg.counters.droppedIterations || sumOf(summaries, 'dropped_iterations'),
+    statuses: Object.fromEntries(agg.statuses),
+    errors: [...agg.errors].sort((x, y) => y[1] - x[1]).map(([error, count]) => ({ error, count })),
+    ranges: latencyRanges(agg, thresholds),
+    distribution: distributionBins(agg.all),
+    timeline: timeline(agg),
+    stream: { lines: agg.lines, points: agg.points, badLines: agg.badLines },
   };
 }
 
-function sumOf(summaries: K6Summary[], metric: string): number {
+function sumOf(summaries: SummaryData[], metric: string): number {
   return summaries.reduce((n, s) => n + (s.metrics[metric]?.values.count ?? 0), 0);
 }
 
@@ -272,7 +403,7 @@ function evaluateThresholds(
   agg: RunAggregator,
   durationSec: number,
   merged: boolean,
-  single: K6Summary | undefined,
+  single: SummaryData | undefined,
 ): ThresholdResult[] {
   const results: ThresholdResult[] = [];
   for (const [key, exprs] of declared) {
@@ -283,15 +414,15 @@ function evaluateThresholds(
       const description = objective?.description ?? '';
       const declaredIn = [
         ...(objective?.expression === expression ? ['config/slo.json'] : []),
-        ...(sources.some((s) => s.summary?.metrics[key]?.thresholds[expression]) ? ['load script'] : []),
+        ...(sources.some((s) => s.summary?.metrics[key]?.thresholds?.[expression]) ? ['load script'] : []),
       ];
       const perInstance = merged
         ? sources.flatMap((s) => {
-            const t = s.summary?.metrics[key]?.thresholds[expression];
+            const t = s.summary?.metrics[key]?.thresholds?.[expression];
             return t ? [{ instance: s.label, ok: t.ok }] : [];
           })
         : [];
-      const k6Verdict = single?.metrics[key]?.thresholds[expression];
+      const k6Verdict = single?.metrics[key]?.thresholds?.[expression];
       const streamValue = series?.stat(expr.stat, durationSec);
       const base = { metric: key, expression, description, declaredIn, perInstance };
       if (k6Verdict !== undefined) {
@@ -336,14 +467,18 @@ export function statsRow(name: string, s: RequestStats, durationSec: number): St
   };
 }
 
-/** Without a metrics stream, the summary still gives most figures (p75/p99 only if summaryTrendStats had them). */
-function statsFromSummary(summary: K6Summary | undefined, durationSec: number): StatsRow {
-  const d = summary?.metrics.http_req_duration?.values ?? {};
-  const count = summary?.metrics.http_reqs?.values.count ?? NaN;
-  const failed = summary?.metrics.http_req_failed?.values;
+/**
+ * Without a metrics stream, the summary still gives most figures of a trend metric and the http_reqs /
+ * http_req_failed (sub)metrics with the same tags (p75/p99 only if summaryTrendStats had them).
+ */
+function statsFromSummary(summary: SummaryData | undefined, key: string, durationSec: number): StatsRow {
+  const tags = key.slice('http_req_duration'.length);
+  const d = summary?.metrics[key]?.values ?? {};
+  const count = summary?.metrics[`http_reqs${tags}`]?.values.count ?? d.count ?? NaN;
+  const failed = summary?.metrics[`http_req_failed${tags}`]?.values;
   const ko = failed?.passes ?? (failed?.rate !== undefined ? Math.round(failed.rate * count) : NaN);
   return {
-    name: 'All requests',
+    name: key === 'http_req_duration' ? 'All requests' : key,
     count,
     ok: count - ko,
     ko,
@@ -355,14 +490,14 @@ function statsFromSummary(summary: K6Summary | undefined, durationSec: number): 
     max: d.max ?? NaN,
     mean: d.avg ?? NaN,
     stddev: NaN,
-    rps: summary?.metrics.http_reqs?.values.rate ?? (durationSec > 0 ? count / durationSec : NaN),
+    rps: summary?.metrics[`http_reqs${tags}`]?.values.rate ?? (durationSec > 0 ? count / durationSec : NaN),
   };
 }
 
-function summaryChecks(summaries: K6Summary[]): { name: string; passes: number; fails: number }[] {
+function summaryChecks(summaries: SummaryData[]): { name: string; passes: number; fails: number }[] {
   const byName = new Map<string, { passes: number; fails: number }>();
   for (const s of summaries) {
-    for (const c of s.checks) {
+    for (const c of allChecks(s.root_group)) {
       const e = byName.get(c.name) ?? { passes: 0, fails: 0 };
       e.passes += c.passes;
       e.fails += c.fails;
@@ -370,6 +505,74 @@ function summaryChecks(summaries: K6Summary[]): { name: string; passes: number; 
     }
   }
   return [...byName].map(([name, c]) => ({ name, ...c }));
+}
+
+/** OK requests at most the lowest latency threshold, up to the next one, above; and the failed ones. */
+function latencyRanges(agg: RunAggregator, thresholds: ThresholdResult[]): LatencyRanges {
+  const all = agg.all.all;
+  const ko = agg.all.failed;
+  const limits = thresholds
+    .filter(
+      (t) => t.metric.startsWith('http_req_duration') && percentileOf(parseThreshold(t.expression).stat) !== undefined,
+    )
+    .map((t) => parseThreshold(t.expression).limit)
+    .sort((x, y) => x - y);
+  const low = limits[0] ?? 800;
+  const high = limits.find((l) => l > low) ?? Math.max(low * 1.5, 1200);
+  const okAtMost = (v: number): number => all.countAtMost(v) - ko.countAtMost(v);
+  const okTotal = all.count - ko.count;
+  const below = okAtMost(low);
+  const mid = okAtMost(high) - below;
+  return { low, high, below, mid, above: okTotal - below - mid, failed: ko.count, total: all.count };
+}
+
+/** The response time distribution chart: 40 equal bins up to p99.5, one more up to the maximum. */
+function distributionBins(stats: RequestStats): DistributionBin[] {
+  const all = stats.all;
+  if (all.count === 0) return [];
+  const upper = Math.max(all.percentile(99.5), all.min * 1.01);
+  const count = 40;
+  const width = upper / count;
+  const bins: DistributionBin[] = Array.from({ length: count + 1 }, (_, i) => ({
+    from: i * width,
+    to: i === count ? all.max : (i + 1) * width,
+    ok: 0,
+    ko: 0,
+  }));
+  const place = (points: [number, number][], field: 'ok' | 'ko', sign: number): void => {
+    for (const [v, n] of points) {
+      const bin = bins[Math.min(count, Math.floor(v / width))];
+      if (bin) bin[field] += sign * n;
+    }
+  };
+  const failed = stats.failed.histogram.points();
+  place(all.histogram.points(), 'ok', 1);
+  place(failed, 'ok', -1);
+  place(failed, 'ko', 1);
+  while (bins.length > 1 && bins[bins.length - 1]?.ok === 0 && bins[bins.length - 1]?.ko === 0) bins.pop();
+  return bins;
+}
+
+function timeline(agg: RunAggregator): RunAnalysis['timeline'] {
+  const widthMs = agg.bucketSeconds * 1000;
+  const points = [...agg.timeline]
+    .sort((a, b) => a[0] - b[0])
+    .map(([key, b]): TimelinePoint => {
+      const has = b.latency.count > 0;
+      return {
+        t: key * widthMs,
+        requests: b.requests,
+        ko: b.ko,
+        statuses: Object.fromEntries(b.statuses),
+        p50: has ? b.latency.percentile(50) : NaN,
+        p75: has ? b.latency.percentile(75) : NaN,
+        p95: has ? b.latency.percentile(95) : NaN,
+        p99: has ? b.latency.percentile(99) : NaN,
+        max: has ? b.latency.max : NaN,
+        vus: b.vus.size ? [...b.vus.values()].reduce((s, v) => s + v, 0) : NaN,
+      };
+    });
+  return { bucketSeconds: agg.bucketSeconds, points };
 }
 
 function minOf(values: number[]): number {
@@ -380,4 +583,74 @@ function minOf(values: number[]): number {
 function maxOf(values: number[]): number {
   const finite = values.filter(Number.isFinite);
   return finite.length ? Math.max(...finite) : NaN;
+}
+
+// ---- analysis.json: written once per run folder, read by every later report ----
+
+export function analysisPath(runDir: string): string {
+  return join(runDir, 'analysis.json');
+}
+
+/** NaN and ±Infinity as null: JSON has no such numbers, and the analysis has no other null. */
+export function analysisJson(a: RunAnalysis): string {
+  return `${JSON.stringify(a, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}
+
+export function writeAnalysis(runDir: string, a: RunAnalysis): string {
+  const path = analysisPath(runDir);
+  writeFileAtomic(path, analysisJson(a));
+  return path;
+}
+
+/** Files an analysis of the run folder depends on: a newer one (or a new metrics file) makes it stale. */
+function analysisInputs(runDir: string): string[] {
+  const files = sourceDirs([runDir]).flatMap(({ dir, files }) =>
+    files
+      .filter((f) => f === 'summary.json' || f === 'meta.json' || metricFilePattern.test(f))
+      .map((f) => join(dir, f)),
+  );
+  return [...files, sloPath, profilesPath].filter((f) => existsSync(f));
+}
+
+/**
+ * The run folder's analysis.json when it is current: same schema, newer than every input (summary.json, meta.json,
+ * the metrics files, config/slo.json, config/profiles.json). Otherwise a one-line reason.
+ */
+export function readFreshAnalysis(runDir: string): RunAnalysis | string {
+  const path = analysisPath(runDir);
+  if (!existsSync(path)) return `${path} does not exist`;
+  const written = statSync(path).mtimeMs;
+  const newer = analysisInputs(runDir).find((f) => statSync(f).mtimeMs > written);
+  if (newer !== undefined) return `${path} is older than ${newer}`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'), (_k, v: unknown) => (v === null ? NaN : v));
+  } catch (error) {
+    return `${path} is not valid JSON (${(error as Error).message.split('\n')[0]})`;
+  }
+  if (!isRecord(raw) || raw.schema !== analysisSchema || !Array.isArray(raw.thresholds)) {
+    return `${path} has schema ${isRecord(raw) ? String(raw.schema) : '?'}, this version reads ${analysisSchema}`;
+  }
+  return raw as unknown as RunAnalysis;
+}
+
+/** Set REPORTS_DEBUG_ANALYSIS=1 to log (stderr) whether each report step read analysis.json or analysed the run. */
+function debug(message: string): void {
+  if (process.env.REPORTS_DEBUG_ANALYSIS === '1') console.error(`[analysis] ${message}`);
+}
+
+/**
+ * A run folder's analysis: analysis.json when current, else computed once from the metrics and written there for the
+ * next reader. The one way the history, review, Allure, the gate and the index get a run's figures.
+ */
+export async function loadAnalysis(runDir: string): Promise<RunAnalysis> {
+  const fresh = readFreshAnalysis(runDir);
+  if (typeof fresh !== 'string') {
+    debug(`read ${analysisPath(runDir)}`);
+    return fresh;
+  }
+  debug(`analysing ${runDir} (${fresh})`);
+  const analysis = await analyzeRun([runDir]);
+  writeAnalysis(runDir, analysis);
+  return analysis;
 }

@@ -1,12 +1,13 @@
 // npm run report:load -- <run-dir> [<run-dir> ...] [--out FILE]
-// Builds the self-contained HTML load report of one run (written to <run-dir>/report.html), or of several load
-// generators' runs of one test merged into global figures (written to --out, default <first-dir>/../merged-report.html).
+// Builds the self-contained HTML load report of one run (written to <run-dir>/report.html, with the run's figures in
+// <run-dir>/analysis.json for every later report), or of several load generators' runs of one test merged into
+// global figures (written to --out, default <first-dir>/../merged-report.html).
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, writeFileAtomic } from '../lib/files.ts';
 import { runMain } from '../../cli/main.ts';
 import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
-import { analyzeRun, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
+import { analyzeRun, loadAnalysis, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
 import { renderLoadReport } from './render.ts';
 
 export interface LoadReportResult {
@@ -21,7 +22,9 @@ export async function buildLoadReport(
 ): Promise<LoadReportResult> {
   if (runDirs.length === 0) throw new InputError('no load run directory given: npm run report:load -- <run-dir>');
   const dirs = runDirs.map((d) => resolve(d));
-  const analysis = await analyzeRun(dirs, options);
+  // One run with the default objectives: its analysis.json (computed and written once, reused while current).
+  const single = dirs.length === 1 && options.objectives === undefined ? dirs[0] : undefined;
+  const analysis = single !== undefined ? await loadAnalysis(single) : await analyzeRun(dirs, options);
   const htmlPath = resolve(
     out ??
       (dirs.length === 1 ? join(dirs[0] ?? '.', 'report.html') : join(dirname(dirs[0] ?? '.'), 'merged-report.html')),

@@ -1,10 +1,10 @@
 // The load report page: Gatling's layout (global indicators, statistics table, response-time ranges and
 // distribution, charts over time) plus what a release needs — every threshold with its value and verdict, run
 // metadata, per-instance figures for distributed runs. One self-contained HTML file.
+import { parseThreshold } from '../../load/lib/thresholds.ts';
 import { barChart, elapsedLabel, lineChart, type Bin, type Series } from '../lib/charts.ts';
-import { histogramRelativeError, type LogHistogram } from '../lib/histogram.ts';
+import { histogramRelativeError } from '../lib/histogram.ts';
 import { badge, esc, fmtDate, fmtMs, fmtNum, fmtPct, kpi, page, palette, table, type Cell } from '../lib/html.ts';
-import { parseThreshold, percentileOf } from '../lib/thresholds.ts';
 import type { RunAnalysis, StatsRow, ThresholdResult } from './analyze.ts';
 
 export function safeTarget(target: string): string {
@@ -103,9 +103,12 @@ const statsHead = [
 function statisticsSection(a: RunAnalysis): string {
   const rows =
     a.byName.length > 1 ? [...a.byName.map((r) => statsCells(r)), statsCells(a.global)] : [statsCells(a.global)];
-  const approx = a.hasStream
-    ? `percentiles from the metrics stream, within ±${(histogramRelativeError * 100).toFixed(1)} %`
-    : 'from summary.json (no metrics stream)';
+  const approx =
+    a.percentiles === 'exact'
+      ? "k6's percentiles (interpolated between closest ranks) over every sample of the metrics stream"
+      : a.percentiles === 'histogram'
+        ? `k6's percentile definition over log histograms of the metrics stream, within ±${(histogramRelativeError * 100).toFixed(1)} %`
+        : 'from summary.json (no metrics stream)';
   return `<section id="statistics"><h2>Statistics <small>${esc(approx)}</small></h2>${table(statsHead, rows, { totalLast: a.byName.length > 1 })}</section>`;
 }
 
@@ -116,65 +119,28 @@ function instancesSection(a: RunAnalysis): string {
 }
 
 function rangesSection(a: RunAnalysis): string {
-  const all = a.agg.all.all;
-  if (all.count === 0) return '';
-  const limits = a.thresholds
-    .filter(
-      (t) => t.metric.startsWith('http_req_duration') && percentileOf(parseThreshold(t.expression).stat) !== undefined,
-    )
-    .map((t) => parseThreshold(t.expression).limit)
-    .sort((x, y) => x - y);
-  const low = limits[0] ?? 800;
-  const high = limits.find((l) => l > low) ?? Math.max(low * 1.5, 1200);
-  const ko = a.agg.all.failed;
-  const okAtMost = (v: number): number => all.countAtMost(v) - ko.countAtMost(v);
-  const okTotal = all.count - ko.count;
-  const below = okAtMost(low);
-  const mid = okAtMost(high) - below;
-  const above = okTotal - below - mid;
+  const r = a.ranges;
+  if (r.total === 0) return '';
   const parts: [string, number, string][] = [
-    [`t ≤ ${fmtMs(low)}`, below, palette.ok],
-    [`${fmtMs(low)} < t ≤ ${fmtMs(high)}`, mid, palette.warn],
-    [`t > ${fmtMs(high)}`, above, '#e07b39'],
-    ['failed', ko.count, palette.ko],
+    [`t ≤ ${fmtMs(r.low)}`, r.below, palette.ok],
+    [`${fmtMs(r.low)} < t ≤ ${fmtMs(r.high)}`, r.mid, palette.warn],
+    [`t > ${fmtMs(r.high)}`, r.above, '#e07b39'],
+    ['failed', r.failed, palette.ko],
   ];
   const bar = parts
     .filter(([, n]) => n > 0)
     .map(
       ([label, n, color]) =>
-        `<div style="width:${((n / all.count) * 100).toFixed(3)}%;background:${color}" title="${esc(`${label}: ${fmtNum(n)}`)}">${n / all.count > 0.08 ? esc(label) : ''}</div>`,
+        `<div style="width:${((n / r.total) * 100).toFixed(3)}%;background:${color}" title="${esc(`${label}: ${fmtNum(n)}`)}">${n / r.total > 0.08 ? esc(label) : ''}</div>`,
     )
     .join('');
   const legend = parts
     .map(
       ([label, n, color]) =>
-        `<span><i style="background:${color}"></i>${esc(label)}: <strong>${fmtNum(n)}</strong> (${fmtPct(n / all.count, 1)})</span>`,
+        `<span><i style="background:${color}"></i>${esc(label)}: <strong>${fmtNum(n)}</strong> (${fmtPct(n / r.total, 1)})</span>`,
     )
     .join('');
   return `<section id="ranges"><h2>Response time ranges <small>bounds from the latency thresholds</small></h2><div class="ranges">${bar}</div><div class="legend">${legend}</div></section>`;
-}
-
-function distributionBins(all: LogHistogram, ko: LogHistogram): Bin[] {
-  if (all.count === 0) return [];
-  const upper = Math.max(all.percentile(99.5), all.min * 1.01);
-  const count = 40;
-  const width = upper / count;
-  const bins: Bin[] = Array.from({ length: count + 1 }, (_, i) => ({
-    from: i * width,
-    to: i === count ? all.max : (i + 1) * width,
-    counts: [0, 0],
-  }));
-  const place = (h: LogHistogram, slot: number, sign: number): void => {
-    for (const [v, n] of h.points()) {
-      const bin = bins[Math.min(count, Math.floor(v / width))];
-      if (bin) bin.counts[slot] = (bin.counts[slot] ?? 0) + sign * n;
-    }
-  };
-  place(all, 0, 1);
-  place(ko, 0, -1);
-  place(ko, 1, 1);
-  while (bins.length > 1 && bins[bins.length - 1]?.counts.every((c) => c === 0)) bins.pop();
-  return bins;
 }
 
 function statusColor(status: string, i: number): string {
@@ -187,16 +153,19 @@ function statusColor(status: string, i: number): string {
 }
 
 function chartsSection(a: RunAnalysis): string {
-  const keys = [...a.agg.timeline.keys()].sort((x, y) => x - y);
-  if (keys.length === 0)
+  const { bucketSeconds, points } = a.timeline;
+  if (points.length === 0)
     return `<section id="charts"><h2>Over time</h2><p class="note">No metrics stream (metrics.ndjson) for this run: charts over time are unavailable.</p></section>`;
-  const widthMs = a.agg.bucketSeconds * 1000;
-  const firstKey = keys[0] ?? 0;
-  const lastKey = keys[keys.length - 1] ?? 0;
+  const widthMs = bucketSeconds * 1000;
+  const byKey = new Map(points.map((p) => [Math.round(p.t / widthMs), p]));
+  const keys = [...byKey.keys()];
+  const firstKey = Math.min(...keys);
+  const lastKey = Math.max(...keys);
   const slots = Array.from({ length: lastKey - firstKey + 1 }, (_, i) => firstKey + i);
   const x = slots.map((k) => k * widthMs);
-  const buckets = slots.map((k) => a.agg.timeline.get(k));
-  const perSec = (n: number): number => n / a.agg.bucketSeconds;
+  const buckets = slots.map((k) => byKey.get(k));
+  const perSec = (n: number): number => n / bucketSeconds;
+  const orNull = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
   const startMs = Number.isFinite(a.startMs) ? a.startMs : (x[0] ?? 0);
   const describeX = (t: number): string =>
     `${elapsedLabel(t - startMs)} (${new Date(t).toISOString().slice(11, 19)} UTC)`;
@@ -209,16 +178,16 @@ function chartsSection(a: RunAnalysis): string {
     ...pct.map((p, i) => ({
       name: `p${p}`,
       color: palette.percentiles[i] ?? '#888',
-      values: buckets.map((b) => (b && b.latency.count ? b.latency.percentile(p) : null)),
+      values: buckets.map((b) => orNull(b?.[`p${p}` as 'p50' | 'p75' | 'p95' | 'p99'])),
     })),
     {
       name: 'max',
       color: palette.percentiles[4] ?? '#888',
-      values: buckets.map((b) => (b && b.latency.count ? b.latency.max : null)),
+      values: buckets.map((b) => orNull(b?.max)),
     },
   ];
-  const statuses = [...a.agg.statuses.keys()].sort();
-  const width = a.agg.bucketSeconds === 1 ? 'per second' : `per second, ${a.agg.bucketSeconds} s buckets`;
+  const statuses = Object.keys(a.statuses).sort();
+  const width = bucketSeconds === 1 ? 'per second' : `per second, ${bucketSeconds} s buckets`;
   const charts = [
     lineChart({
       title: 'Response time percentiles over time',
@@ -257,7 +226,7 @@ function chartsSection(a: RunAnalysis): string {
       series: statuses.map((s, i) => ({
         name: s === '0' ? 'no response' : `status ${s}`,
         color: statusColor(s, i),
-        values: buckets.map((b) => perSec(b?.statuses.get(s) ?? 0)),
+        values: buckets.map((b) => perSec(b?.statuses[s] ?? 0)),
       })),
       yLabel: 'responses/s',
       formatY: (v) => fmtNum(v, v < 10 ? 1 : 0),
@@ -272,7 +241,7 @@ function chartsSection(a: RunAnalysis): string {
         {
           name: a.merged ? 'VUs (all instances)' : 'VUs',
           color: palette.purple,
-          values: buckets.map((b) => (b && b.vus.size ? [...b.vus.values()].reduce((s, v) => s + v, 0) : null)),
+          values: buckets.map((b) => orNull(b?.vus)),
         },
       ],
       yLabel: 'VUs',
@@ -282,7 +251,7 @@ function chartsSection(a: RunAnalysis): string {
       area: true,
     }),
   ];
-  const bins = distributionBins(a.agg.all.all, a.agg.all.failed);
+  const bins: Bin[] = a.distribution.map((b) => ({ from: b.from, to: b.to, counts: [b.ok, b.ko] }));
   const distribution = barChart({
     title: 'Response time distribution',
     bins,
@@ -312,16 +281,19 @@ function checksSection(a: RunAnalysis): string {
 }
 
 function errorsSection(a: RunAnalysis): string {
-  if (a.agg.errors.size === 0) return '';
-  const total = a.agg.all.ko;
-  const rows: Cell[][] = [...a.agg.errors]
-    .sort((x, y) => y[1] - x[1])
-    .map(([e, n]) => [{ html: esc(e), cls: 'l' }, fmtNum(n), fmtPct(total ? n / total : NaN)]);
+  if (a.errors.length === 0) return '';
+  const total = a.global.ko;
+  const rows: Cell[][] = a.errors.map(({ error, count }) => [
+    { html: esc(error), cls: 'l' },
+    fmtNum(count),
+    fmtPct(total ? count / total : NaN),
+  ]);
   return `<section id="errors"><h2>Errors <small>KO responses by status and error</small></h2>${table(['Error', 'Count', '% of KO'], rows)}</section>`;
 }
 
 export function renderLoadReport(a: RunAnalysis): string {
-  const g = a.global;
+  // The tiles show the requests the latency SLO judges, so a tile and its threshold row give the same figure.
+  const g = a.headline;
   const verdict = a.thresholdsOk && a.thresholds.length > 0;
   const m = a.meta;
   const meta = `<dl class="meta">
@@ -332,7 +304,11 @@ export function renderLoadReport(a: RunAnalysis): string {
 <dt>Run id</dt><dd>${esc(m.runId)}</dd><dt>Engine exit code</dt><dd>${esc(m.exitCode ?? '—')}</dd>
 </dl>`;
   const koShare = g.count ? g.ko / g.count : NaN;
-  const kpis = `<div class="grid">
+  const subject =
+    g.name === a.global.name
+      ? ''
+      : `<p class="muted">Figures of <code>${esc(g.name)}</code>, the requests the latency SLOs judge; all ${fmtNum(a.global.count)} requests (setup included) are under Statistics.</p>`;
+  const kpis = `${subject}<div class="grid">
 ${kpi('Requests', fmtNum(g.count), `${fmtNum(a.iterations)} iterations`)}
 ${kpi('OK', fmtNum(g.ok), fmtPct(g.count ? g.ok / g.count : NaN), 'ok')}
 ${kpi('KO', fmtNum(g.ko), fmtPct(koShare), g.ko ? 'ko' : '')}
@@ -343,7 +319,7 @@ ${kpi('p99', fmtMs(g.p99), `σ ${fmtMs(g.stddev)}`)}
 ${kpi('Max', fmtMs(g.max), `min ${fmtMs(g.min)}`)}
 </div>`;
   const sources = a.sources
-    .flatMap((s) => [...(s.summary ? [`${s.dir}/summary.json`] : []), ...s.metricFiles])
+    .flatMap((s) => [...(s.summaryFile ? [s.summaryFile] : []), ...s.metricFiles])
     .map((f) => `<code>${esc(f)}</code>`)
     .join(' ');
   const body = `
@@ -356,7 +332,7 @@ ${rangesSection(a)}
 ${chartsSection(a)}
 ${checksSection(a)}
 ${errorsSection(a)}
-<section id="sources"><h2>Sources</h2><p class="muted">${sources}<br>${fmtNum(a.agg.lines)} lines read, ${fmtNum(a.agg.points)} points used${a.agg.badLines ? `, <span class="ko">${fmtNum(a.agg.badLines)} malformed lines skipped</span>` : ''}; time buckets of ${a.agg.bucketSeconds} s.</p></section>`;
+<section id="sources"><h2>Sources</h2><p class="muted">${sources}<br>${fmtNum(a.stream.lines)} lines read, ${fmtNum(a.stream.points)} points used${a.stream.badLines ? `, <span class="ko">${fmtNum(a.stream.badLines)} malformed lines skipped</span>` : ''}; time buckets of ${a.timeline.bucketSeconds} s.</p></section>`;
   return page({
     title: `Load report ${m.runId}`,
     heading: `Load report · ${m.profile || 'run'}`,

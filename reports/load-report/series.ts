@@ -1,12 +1,22 @@
 // One metric series a threshold refers to (a metric, optionally narrowed by tags like k6 submetrics), aggregated the
 // way k6 aggregates that metric type, so thresholds can be evaluated over the merged stream of N instances.
-import { LogHistogram } from '../lib/histogram.ts';
-import type { MetricType } from '../lib/k6-summary.ts';
-import { percentileOf, type MetricKey } from '../lib/thresholds.ts';
+import { percentileOf, type MetricKey, type MetricType } from '../../load/lib/thresholds.ts';
+import { Distribution } from '../lib/distribution.ts';
+
+/** A k6 submetric's tag filter: every tag of the key present with the same value. */
+export function tagsMatch(
+  filter: Readonly<Record<string, string>>,
+  tags: Record<string, unknown> | null | undefined,
+): boolean {
+  for (const [k, v] of Object.entries(filter)) {
+    if (tags === null || tags === undefined || String(tags[k]) !== v) return false;
+  }
+  return true;
+}
 
 export class MetricSeries {
   type: MetricType | undefined;
-  readonly trend = new LogHistogram();
+  readonly trend = new Distribution();
   samples = 0;
   nonZero = 0;
   sum = 0;
@@ -17,10 +27,7 @@ export class MetricSeries {
   constructor(readonly key: MetricKey) {}
 
   matches(tags: Record<string, unknown> | null | undefined): boolean {
-    for (const [k, v] of Object.entries(this.key.tags)) {
-      if (tags === null || tags === undefined || String(tags[k]) !== v) return false;
-    }
-    return true;
+    return tagsMatch(this.key.tags, tags);
   }
 
   add(value: number, instance: string, time: number): void {

@@ -3,13 +3,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { InputError, isRecord } from '../lib/files.ts';
-import { runLabelsOf, type RunMeta } from '../lib/k6-summary.ts';
 import { outputPaths, reportsDir } from '../lib/paths.ts';
-import { analyzeRun, type RunAnalysis } from '../load-report/analyze.ts';
+import { analyzeRun, loadAnalysis, type RunAnalysis, type RunInfo } from '../load-report/analyze.ts';
 
-/** A run's identity as in its meta.json, plus the figures the review compares. */
+/** A run's identity as in its meta.json, plus the figures the review compares (those of the report's tiles). */
 export interface HistoryRecord extends Pick<
-  RunMeta,
+  RunInfo,
   'runId' | 'profile' | 'engine' | 'target' | 'commit' | 'startedAt' | 'endedAt' | 'schedule'
 > {
   /** Every threshold passed. */
@@ -36,7 +35,8 @@ export interface HistoryRecord extends Pick<
 const num = (n: number): number => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : NaN);
 
 export function recordFromAnalysis(a: RunAnalysis, root: string = reportsDir()): HistoryRecord {
-  const g = a.global;
+  // The requests the latency SLO judges (the load report's tiles), not the setup's probes.
+  const g = a.headline;
   return {
     runId: a.meta.runId,
     profile: a.meta.profile,
@@ -68,8 +68,11 @@ export function recordFromAnalysis(a: RunAnalysis, root: string = reportsDir()):
   };
 }
 
+/** One run folder: its analysis.json (written if missing or stale); several: analysed together. */
 export async function recordFromRun(runDirs: string | string[]): Promise<HistoryRecord> {
-  return recordFromAnalysis(await analyzeRun(Array.isArray(runDirs) ? runDirs : [runDirs]));
+  const dirs = Array.isArray(runDirs) ? runDirs : [runDirs];
+  const only = dirs.length === 1 ? dirs[0] : undefined;
+  return recordFromAnalysis(only !== undefined ? await loadAnalysis(only) : await analyzeRun(dirs));
 }
 
 /** Appends one run to the history (JSON lines). NaN figures are stored as null. */
@@ -103,7 +106,12 @@ export function parseRecord(raw: unknown, where: string): HistoryRecord {
   const str = (k: string): string => (typeof raw[k] === 'string' ? raw[k] : '');
   const rec = {
     runId: raw.runId,
-    ...runLabelsOf(raw),
+    profile: str('profile'),
+    engine: str('engine'),
+    target: str('target'),
+    commit: str('commit'),
+    startedAt: str('startedAt'),
+    endedAt: str('endedAt'),
     passed: raw.passed,
     thresholds: Array.isArray(raw.thresholds) ? (raw.thresholds as HistoryRecord['thresholds']) : [],
     runDir: str('runDir'),

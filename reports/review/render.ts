@@ -15,7 +15,7 @@ import {
   type Cell,
 } from '../lib/html.ts';
 import type { Comparison } from './compare.ts';
-import type { Review } from './review.ts';
+import type { Review } from './types.ts';
 
 function fmtValue(c: Comparison, v: number): string {
   return c.unit === 'ms' ? fmtMs(v) : c.unit === 'share' ? fmtPct(v) : `${fmtNum(v, 1)} req/s`;

@@ -4,27 +4,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError, isRecord, readJsonFile, writeFileAtomic } from '../lib/files.ts';
 import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
-import {
-  comparable,
-  compareRuns,
-  loadTolerances,
-  overallVerdict,
-  pickBaseline,
-  type Comparison,
-  type Tolerances,
-} from './compare.ts';
+import { comparable, compareRuns, loadTolerances, overallVerdict, pickBaseline, type Tolerances } from './compare.ts';
 import { parseRecord, readHistory, recordFromRun, type HistoryRecord } from './history.ts';
 import { renderReviewHtml, renderReviewMarkdown } from './render.ts';
-
-export interface Review {
-  run: HistoryRecord;
-  baseline: HistoryRecord | undefined;
-  baselineSource: string;
-  comparisons: Comparison[];
-  verdict: 'pass' | 'warn' | 'fail' | 'no-baseline';
-  trend: HistoryRecord[];
-  notes: string[];
-}
+import type { Review } from './types.ts';
 
 export interface ReviewOptions {
   /** Run directory; default: the latest under reports/output/load. */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { percentile } from '../../load/lib/percentile.ts';
+import { Distribution } from '../lib/distribution.ts';
 import { histogramRelativeError, LogHistogram } from '../lib/histogram.ts';
 
-function exact(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
+const exact = percentile;
 
-test('percentiles stay within the stated relative error of the exact nearest-rank values', () => {
+test("percentiles stay within the stated relative error of k6's exact (interpolated) values", () => {
   const h = new LogHistogram();
   const values: number[] = [];
   let seed = 7;
@@ -50,4 +50,38 @@ test('an empty histogram answers NaN, and zero values are counted', () => {
   h.record(0);
   assert.equal(h.percentile(50), 0);
   assert.equal(h.countAtMost(0), 2);
+});
+
+test("a distribution under its sample cap gives k6's percentiles exactly; past it, the histogram's", () => {
+  const small = new Distribution(1000);
+  const capped = new Distribution(1000);
+  const values = Array.from({ length: 1500 }, (_, i) => 5 + ((i * 7919) % 1499) / 10);
+  values.slice(0, 999).forEach((v) => small.record(v));
+  values.forEach((v) => capped.record(v));
+  const sortedSmall = values.slice(0, 999).sort((a, b) => a - b);
+  for (const p of [50, 90, 95, 99, 99.9]) assert.equal(small.percentile(p), exact(sortedSmall, p), `p${p}`);
+  assert.equal(small.exact, true);
+  assert.equal(capped.exact, false);
+  const sorted = [...values].sort((a, b) => a - b);
+  for (const p of [50, 95, 99]) {
+    const want = exact(sorted, p);
+    assert.ok(Math.abs(capped.percentile(p) - want) / want <= histogramRelativeError + 1e-9, `capped p${p}`);
+  }
+  assert.equal(small.countAtMost(sortedSmall[9]!), 10);
+});
+
+test('merged distributions stay exact while their samples fit', () => {
+  const a = new Distribution();
+  const b = new Distribution();
+  const all: number[] = [];
+  for (let i = 0; i < 300; i += 1) {
+    const v = (i * 37) % 101;
+    (i % 2 ? a : b).record(v);
+    all.push(v);
+  }
+  a.merge(b);
+  all.sort((x, y) => x - y);
+  assert.equal(a.exact, true);
+  assert.equal(a.percentile(99), exact(all, 99));
+  assert.equal(a.count, 300);
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeSyntheticRun } from '../bench/synthetic-run.ts';
-import { analyzeRun } from '../load-report/analyze.ts';
+import { analysisSchema, analyzeRun, loadAnalysis, readFreshAnalysis } from '../load-report/analyze.ts';
 import { buildLoadReport } from '../load-report/build.ts';
 import { makeRun, tempPaths } from './helpers.ts';
 
@@ -76,7 +76,7 @@ test('malformed lines are skipped and counted, not fatal', async () => {
   const dir = makeRun(paths, 'run-bad-lines');
   appendFileSync(join(dir, 'metrics.ndjson'), '{"type":"Point","metric":"http_req_duration","data":{"time":\n');
   const a = await analyzeRun([dir], { objectives: null });
-  assert.equal(a.agg.badLines, 1);
+  assert.equal(a.stream.badLines, 1);
   assert.equal(a.global.count, 380);
 });
 
@@ -103,4 +103,68 @@ test('a stream of garbage without a summary is refused, no report written', asyn
   );
   await assert.rejects(buildLoadReport([dir]), /no valid k6 metric line \(1 malformed of 2\) and no summary\.json/);
   assert.equal(existsSync(join(dir, 'report.html')), false);
+});
+
+/** The figure of a KPI tile and of a threshold row's "Observed" cell, as the page shows them. */
+function tile(html: string, label: string): string | undefined {
+  return new RegExp(`<div class="label">${label.replace(/[()]/g, '\\$&')}</div><div class="value">([^<]+)</div>`).exec(
+    html,
+  )?.[1];
+}
+function thresholdObserved(html: string, stat: string): string | undefined {
+  return new RegExp(`>${stat.replace(/[()]/g, '\\$&')}=([^<]+)</strong>`).exec(html)?.[1];
+}
+
+test('the tiles and the threshold rows show the same p95 and p99 for the same run', async () => {
+  const paths = tempPaths();
+  // A setup probe (name "readiness") besides the logins, as the real script sends: the tiles must still show the
+  // login requests the thresholds judge, with k6's percentile, not a different figure over all requests.
+  const dir = makeRun(paths, 'run-agree', { durationSec: 10, rps: 9 });
+  appendFileSync(
+    join(dir, 'metrics.ndjson'),
+    `${JSON.stringify({ metric: 'http_req_duration', type: 'Point', data: { time: '2026-11-27T02:00:00.5Z', value: 950, tags: { name: 'readiness', status: '400', expected_response: 'true' } } })}\n`,
+  );
+  const { htmlPath, analysis } = await buildLoadReport([dir]);
+  const html = readFileSync(htmlPath, 'utf8');
+  for (const stat of ['p(95)', 'p(99)']) {
+    const row = analysis.thresholds.find(
+      (t) => t.metric === 'http_req_duration{name:login}' && t.expression.startsWith(stat),
+    );
+    assert.ok(row, stat);
+    assert.equal(row.judgedBy, 'k6 summary');
+    const key = stat === 'p(95)' ? 'p95' : 'p99';
+    assert.ok(
+      Math.abs(analysis.headline[key] - row.value) <= 1e-9 * row.value,
+      `${stat}: ${analysis.headline[key]} vs ${row.value}`,
+    );
+    const shown = tile(html, key);
+    assert.ok(shown !== undefined, `tile ${key}`);
+    assert.equal(shown, thresholdObserved(html, stat), `${stat}: tile and threshold row differ`);
+  }
+  assert.equal(analysis.headline.name, 'http_req_duration{name:login}');
+  assert.equal(analysis.global.count, analysis.headline.count + 1, 'the probe is in the statistics, not the tiles');
+  assert.equal(analysis.percentiles, 'exact');
+});
+
+test('analysis.json is written once and read back; a newer metrics file or another schema recomputes it', async () => {
+  const paths = tempPaths();
+  const dir = makeRun(paths, 'run-cache');
+  const first = await loadAnalysis(dir);
+  const path = join(dir, 'analysis.json');
+  assert.ok(existsSync(path));
+  const fresh = readFreshAnalysis(dir);
+  assert.ok(typeof fresh !== 'string', String(fresh));
+  assert.deepEqual(fresh.headline, first.headline);
+  assert.ok(Number.isNaN(fresh.global.stddev) || Number.isFinite(fresh.global.stddev));
+  // Stale: the metrics file changed after the analysis.
+  const earlier = new Date(Date.now() - 60_000);
+  utimesSync(path, earlier, earlier);
+  assert.match(String(readFreshAnalysis(dir)), /analysis\.json is older than /);
+  await loadAnalysis(dir);
+  assert.equal(typeof readFreshAnalysis(dir), 'object');
+  // Another schema version.
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  writeFileSync(path, JSON.stringify({ ...raw, schema: analysisSchema + 1 }));
+  utimesSync(path, new Date(Date.now() + 10_000), new Date(Date.now() + 10_000));
+  assert.match(String(readFreshAnalysis(dir)), /has schema/);
 });
