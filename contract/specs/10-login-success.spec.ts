@@ -28,7 +28,7 @@ async function successfulLogin(
   await expect(exchange).toMatchDocumentedResponse();
   expect(
     statusIs(clause, 200, exchange.response.status, 'valid credentials (check LOGIN_IDENTIFIER / LOGIN_PASSWORD)'),
-  ).toPass();
+  ).toHold();
   return { exchange, body: parseJson(exchange.response.text) };
 }
 
@@ -47,7 +47,7 @@ test.describe('200 — a valid login', () => {
       contentType: 'application/json; charset=utf-8',
     });
     await expect(exchange).toMatchDocumentedResponse();
-    expect(statusIs('S200-SCHEMA', 200, exchange.response.status, 'valid credentials with charset=utf-8')).toPass();
+    expect(statusIs('S200-SCHEMA', 200, exchange.response.status, 'valid credentials with charset=utf-8')).toHold();
   });
 
   test(`${clauseTag('CONTENT-TYPE')} 200 and 401 carry a documented media type`, async ({ api }) => {
@@ -63,19 +63,19 @@ test.describe('200 — a valid login', () => {
     async ({ api, suite }) => {
       const { body } = await successfulLogin(api, 'TOKEN-JWS');
       await test.step(`alg in ${suite.config.jwtAlgAllowList.join(',')}`, () => {
-        expect(jwtIsAllowListedJws(body, suite.config.jwtAlgAllowList)).toPass();
+        expect(jwtIsAllowListedJws(body, suite.config.jwtAlgAllowList)).toHold();
       });
     },
   );
 
   test(`${clauseTag('TOKEN-CONSISTENT')} jwt = session.tokenized = tokenizedSession.tokenized`, async ({ api }) => {
     const { body } = await successfulLogin(api, 'TOKEN-CONSISTENT');
-    expect(tokensAreConsistent(body)).toPass();
+    expect(tokensAreConsistent(body)).toHold();
   });
 
   test(`${clauseTag('TOKEN-EXP-MATCHES-SESSION')} JWT exp equals session.expires_at within 1 s`, async ({ api }) => {
     const { body } = await successfulLogin(api, 'TOKEN-EXP-MATCHES-SESSION');
-    expect(jwtExpMatchesSession(body)).toPass();
+    expect(jwtExpMatchesSession(body)).toHold();
   });
 
   test(`${clauseTag('SESSION-TIMES')} authenticated_at is now and expires_at is later`, async ({ api }) => {
@@ -86,35 +86,35 @@ test.describe('200 — a valid login', () => {
         receivedAt: exchange.receivedAt,
         skewMs: defaultSkewMs,
       }),
-    ).toPass();
+    ).toHold();
   });
 
   test(`${clauseTag('SESSION-ACTIVE')} the new session is active`, async ({ api }) => {
     const { body } = await successfulLogin(api, 'SESSION-ACTIVE');
-    expect(sessionIsActive(body)).toPass();
+    expect(sessionIsActive(body)).toHold();
   });
 
   test(`${clauseTag('SESSION-IDENTITY')} the session belongs to the identity that logged in`, async ({ api }) => {
     const { body } = await successfulLogin(api, 'SESSION-IDENTITY');
-    expect(sessionBelongsToIdentity(body, api.identifier)).toPass();
+    expect(sessionBelongsToIdentity(body, api.identifier)).toHold();
   });
 
   test(`${clauseTag('SESSION-UNIQUE')} each login issues a fresh session id, sessionToken and jwt`, async ({ api }) => {
     const bodies: unknown[] = [];
     for (const n of [1, 2, 3])
       bodies.push((await successfulLogin(api, 'SESSION-UNIQUE', `valid credentials, login ${n} of 3`)).body);
-    expect(sessionsAreFresh(bodies)).toPass();
+    expect(sessionsAreFresh(bodies)).toHold();
   });
 
   test(`${clauseTag('SEC-NO-SECRET-ECHO')} the 200 contains the password nowhere (body, JWT, headers)`, async ({
     api,
   }) => {
     const { exchange } = await successfulLogin(api, 'SEC-NO-SECRET-ECHO');
-    expect(responseHasNoPassword(exchange.response, api.password)).toPass();
+    expect(responseHasNoPassword(exchange.response, api.password)).toHold();
   });
 
   test(`${clauseTag('SEC-NO-STORE')} the 200 carries Cache-Control: no-store`, { tag: '@smoke' }, async ({ api }) => {
     const { exchange } = await successfulLogin(api, 'SEC-NO-STORE');
-    expect(responseIsNotStored(exchange.response.headers)).toPass();
+    expect(responseIsNotStored(exchange.response.headers)).toHold();
   });
 });

@@ -8,14 +8,14 @@ import { expect, test } from '../support/test.ts';
 
 async function expectRejected(exchange: Exchange, scenario: string, password: string): Promise<void> {
   await expect(exchange).toMatchDocumentedResponse();
-  expect(statusIs('AUTH-REJECTS-BAD-CREDENTIALS', 401, exchange.response.status, scenario)).toPass();
+  expect(statusIs('AUTH-REJECTS-BAD-CREDENTIALS', 401, exchange.response.status, scenario)).toHold();
   const { response } = exchange;
   await test.step('AuthError semantics: status matches, explained, no session, nothing internal or secret', () => {
-    expect.soft(rejectionCarriesNoSession(response.text, response.headers)).toPass();
-    expect.soft(errorStatusMatches(response.status, response.text)).toPass();
-    expect.soft(errorIsExplained(response.text)).toPass();
-    expect.soft(errorRevealsNoInternals(response)).toPass();
-    expect.soft(responseHasNoPassword(response, password)).toPass();
+    expect.soft(rejectionCarriesNoSession(response.text, response.headers)).toHold();
+    expect.soft(errorStatusMatches(response.status, response.text)).toHold();
+    expect.soft(errorIsExplained(response.text)).toHold();
+    expect.soft(errorRevealsNoInternals(response)).toHold();
+    expect.soft(responseHasNoPassword(response, password)).toHold();
   });
 }
 

@@ -1,7 +1,8 @@
 // Custom matchers: `toMatchDocumentedResponse` validates an exchange against the pinned spec (and records the
-// documented response it covered), `toPass` asserts a clause check under the clause policy (contract/policy.ts):
+// documented response it covered), `toHold` asserts a clause check under the clause policy (contract/policy.ts):
 // a violated `gate` clause fails, an `advisory` one is recorded on the test and printed, an `off` one is ignored.
-// Failure messages start with the clause tag.
+// Failure messages start with the clause tag. Named `toHold`, not `toPass`, so Playwright's own retrying
+// `expect(async () => ...).toPass()` keeps its meaning (and `expect(check).toPass()` is a type error).
 import { expect as baseExpect, test } from '@playwright/test';
 import { describeFailure } from '../checks/result.ts';
 import type { CheckResult } from '../checks/result.ts';
@@ -61,11 +62,11 @@ export const expect = baseExpect.extend({
     };
   },
 
-  toPass(received: CheckResult) {
+  toHold(received: CheckResult) {
     const pass = holdsUnderPolicy(received);
     return {
       pass,
-      name: 'toPass',
+      name: 'toHold',
       message: () => (pass ? `${received.check} passed (expected a failure)` : describeFailure(received)),
     };
   },
