@@ -1,5 +1,5 @@
 // Load-gate mutants: the load gate must fail for a broken target and pass for the healthy reference. Each mutant is a
-// reference started by `npm run load` itself through the REFERENCE_* knobs (cli/target.ts) and/or a profile reshaped
+// reference started by `npm run load` itself through the REFERENCE_* knobs (core/target.ts) and/or a profile reshaped
 // by LOAD_* overrides; the smoke profile runs, then the gate judges it (the evaluation `npm run gate -- --run <that
 // run>` makes, called in-process). A mutant is killed when both `npm run load` and the gate's "load SLOs" check fail
 // and name the mutant's metric; the healthy reference must pass both. Prints a table and writes reports/output/bench/load-gate-mutants.md; exit 1 on any survivor or

@@ -3,10 +3,12 @@
 // reports/output/index.html with the verdict on top. Each step is the same npm script a person or a workflow runs,
 // so the suite proves nothing the parts do not. Exit code: the gate's (0 pass, 1 fail); 2 for bad usage.
 import { spawn } from 'node:child_process';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { describeConfig, loadConfig, repoRoot } from '../config/index.ts';
 import { newRunId } from '../load/lib/run-meta.ts';
-import { runMain, UserError } from './main.ts';
+import { parseCommandLine } from '../core/args.ts';
+import { loadRunDir, outputPaths } from '../core/layout.ts';
+import { runMain } from '../core/main.ts';
 
 interface Step {
   readonly name: string;
@@ -24,21 +26,16 @@ interface StepResult {
 const usage = 'usage: npm run suite -- [--profile NAME] [--skip-load]';
 
 function parseSuiteArgs(argv: readonly string[]): { profile: string; skipLoad: boolean } {
-  let profile = 'smoke';
-  let skipLoad = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--profile') {
-      const value = argv[++i];
-      if (value === undefined || value.startsWith('-')) throw new UserError(`--profile needs a name; ${usage}`);
-      profile = value;
-    } else if (arg === '--skip-load') {
-      skipLoad = true;
-    } else {
-      throw new UserError(`unknown argument "${arg}"; ${usage}`);
-    }
-  }
-  return { profile, skipLoad };
+  const { values } = parseCommandLine(
+    argv,
+    { options: { profile: { type: 'string' }, 'skip-load': { type: 'boolean' } } },
+    {
+      usage,
+      describe: (p) =>
+        p.kind === 'missing-value' ? `--profile needs a name; ${usage}` : `unknown argument "${p.arg}"; ${usage}`,
+    },
+  );
+  return { profile: values.profile ?? 'smoke', skipLoad: values['skip-load'] === true };
 }
 
 function suiteSteps(profile: string, runDir: string, runId: string, skipLoad: boolean): Step[] {
@@ -85,7 +82,8 @@ runMain('suite', async () => {
   for (const [name, value] of Object.entries(describeConfig(config))) console.log(`  ${name.padEnd(20)} ${value}`);
 
   const runId = newRunId(profile, new Date(), 'suite');
-  const runDir = join(config.reportsDir, 'load', runId);
+  const paths = outputPaths(config.reportsDir);
+  const runDir = loadRunDir(runId, paths.root);
   const results: StepResult[] = [];
   let gateCode = 1;
   for (const step of suiteSteps(profile, runDir, runId, skipLoad)) {
@@ -100,7 +98,7 @@ runMain('suite', async () => {
     }
   }
   printResults(results);
-  const index = relative(process.cwd(), join(config.reportsDir, 'index.html'));
+  const index = relative(process.cwd(), paths.index);
   console.log(`\nsuite: verdict ${gateCode === 0 ? 'PASS' : 'FAIL'} — open ${index}`);
   return gateCode;
 });

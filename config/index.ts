@@ -117,6 +117,26 @@ export function resolveVariables(env: NodeJS.ProcessEnv = process.env): Record<s
   return merged;
 }
 
+/**
+ * REPORTS_DIR as an absolute path (default `reports/output`), with loadConfig's precedence (process env > `.env` >
+ * the environment file) but none of its target checks: the one resolution, for loadConfig and for the tools that need
+ * no target (report builders, through core/layout.ts).
+ */
+export function resolveReportsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REPORTS_DIR !== undefined) return reportsDirFrom(env.REPORTS_DIR);
+  const dotEnvPath = join(repoRoot, '.env');
+  const dotEnv = existsSync(dotEnvPath) ? readEnvFile(dotEnvPath, '.env file') : {};
+  if (dotEnv.REPORTS_DIR !== undefined) return reportsDirFrom(dotEnv.REPORTS_DIR);
+  const targetEnv = nonEmpty(env.TARGET_ENV) ?? nonEmpty(dotEnv.TARGET_ENV) ?? 'local';
+  const envFile = join(environmentsDir, `${targetEnv}.env`);
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(targetEnv) || !existsSync(envFile)) return reportsDirFrom(undefined);
+  return reportsDirFrom(readEnvFile(envFile, 'environment file').REPORTS_DIR);
+}
+
+function reportsDirFrom(value: string | undefined): string {
+  return resolve(repoRoot, nonEmpty(value) ?? 'reports/output');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const vars = resolveVariables(env);
   const targetEnv = vars.TARGET_ENV ?? 'local';
@@ -143,7 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     contractWaivers: parseWaivers(nonEmpty(vars.CONTRACT_WAIVERS)),
     jwtAlgAllowList: parseAlgs(nonEmpty(vars.JWT_ALG_ALLOWLIST)),
     allowRemoteLoad: splitList(nonEmpty(vars.ALLOW_REMOTE_LOAD)).map((h) => h.toLowerCase()),
-    reportsDir: resolve(repoRoot, nonEmpty(vars.REPORTS_DIR) ?? 'reports/output'),
+    reportsDir: reportsDirFrom(vars.REPORTS_DIR),
     probe: parseProbe(nonEmpty(vars.PROBE_IDENTIFIER), nonEmpty(vars.PROBE_PASSWORD), nonEmpty(vars.LOGIN_IDENTIFIER)),
     contractMaxRps: parsePositiveNumber('CONTRACT_MAX_RPS', nonEmpty(vars.CONTRACT_MAX_RPS), 10_000),
     contractPolicy: { file: nonEmpty(vars.CONTRACT_POLICY_FILE), overrides: nonEmpty(vars.CONTRACT_POLICY) },

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../../config/index.ts';
 import { LoadInputError } from '../../load/lib/input-error.ts';
 import { runLoadCli } from '../load.ts';
-import { UserError } from '../main.ts';
+import { UserError } from '../../core/errors.ts';
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) =>

@@ -7,7 +7,7 @@ import { parseProfiles, selectProfile } from '../../load/lib/profiles.ts';
 import { objectivesFor, parseSlo } from '../../load/lib/slo.ts';
 import type { SummaryData } from '../../load/lib/summary-data.ts';
 import { junitXml, markdownSummary, textSummary, thresholdRows } from '../../load/lib/summary.ts';
-import { formatSloTable, verdictCode } from '../load.ts';
+import { formatSloTable, verdictCode } from '../../load/runner/run.ts';
 
 const profile = selectProfile(parseProfiles(readFileSync('config/profiles.json', 'utf8'), 'p'), 'smoke');
 const objectives = objectivesFor(parseSlo(readFileSync('config/slo.json', 'utf8'), 's'), profile);

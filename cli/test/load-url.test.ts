@@ -9,7 +9,7 @@ import type { LoopbackProxy, LoopbackTarget } from '../../config/test/fixtures/n
 import { LoadInputError } from '../../load/lib/input-error.ts';
 import { assertLoadAllowed, parseTargetUrl } from '../../load/lib/target-guard.ts';
 import { joinUrl, loginUrl } from '../../load/lib/url.ts';
-import { probeReadiness } from '../load.ts';
+import { probeReadiness } from '../../load/runner/run.ts';
 
 describe('joinUrl / loginUrl', () => {
   const cases: Array<[string, string, string]> = [

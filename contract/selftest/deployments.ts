@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
-import { runMain, UserError } from '../../cli/main.ts';
+import { runMain, UserError } from '../../core/main.ts';
 import { startReference } from '../../reference/launch.ts';
 import type { RunningReference } from '../../reference/launch.ts';
 import { failedTests } from './attribution.ts';

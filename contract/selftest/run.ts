@@ -11,7 +11,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, repoRoot } from '../../config/index.ts';
-import { UserError, runMain } from '../../cli/main.ts';
+import { UserError, runMain } from '../../core/main.ts';
 import { DEFECTS } from '../../reference/defects.ts';
 import { faultBaseUrl, HEALTHY, startMultiplexReference, targetBaseUrl } from '../../reference/multiplex.ts';
 import { evaluateCoverage } from '../support/contract-reporter.ts';

@@ -1,17 +1,21 @@
 // Resolves the target once for the whole run: AUTH_BASE_URL as configured, or (unset) the reference service on a
 // free loopback port plus a second reference with a dead identity upstream, so the documented 502 is inducible.
 // URLs reach workers and reporters through the environment. Returns the teardown that stops what it started.
+// First it removes the previous run's results (start-clean.ts), so Allure never shows them as retries.
+import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { loadConfig } from '../../config/index.ts';
-import { startTarget } from '../../cli/target.ts';
+import { startTarget } from '../../core/target.ts';
+import { startReference } from '../../reference/launch.ts';
 import { startCoordinator } from './coordinator.ts';
+import { startClean } from './start-clean.ts';
 import { loadSpec } from '../validator/spec.ts';
 import { targetEnv } from './target-env.ts';
 
 /** Few load accounts: the contract needs only the main account, and each one costs an argon2id hash at start-up. */
 const contractLoadAccounts = 1;
 
-export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+export default async function globalSetup(playwrightConfig: FullConfig): Promise<() => Promise<void>> {
   const started = Date.now();
   let target;
   let config;
@@ -19,7 +23,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     // A broken pinned spec is reported once, here, before any target starts.
     process.env[targetEnv.specChecked] = loadSpec().sha256;
     config = loadConfig();
-    target = await startTarget(config, { faultTarget: true, loadAccounts: contractLoadAccounts });
+    startClean(playwrightConfig, [join(config.reportsDir, 'contract', 'coverage.json')]);
+    target = await startTarget(config, startReference, { faultTarget: true, loadAccounts: contractLoadAccounts });
   } catch (error) {
     // One line, no stack: the cause is the user's configuration or a target that cannot start.
     const message = `contract: cannot prepare the target: ${(error as Error).message.split('\n')[0] ?? String(error)}`;

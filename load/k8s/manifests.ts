@@ -33,7 +33,10 @@ export interface PackagedFile {
   readonly content: string;
 }
 
-/** The files a run needs: every k6 script under load/scenarios and load/lib, and the JSON the scripts open(). */
+/**
+ * The files a run needs: every k6 script under load/scenarios and load/lib, the one module of core/ they import (the
+ * UserError root, free of Node imports), and the JSON the scripts open().
+ */
 export function collectFiles(repoRoot: string): PackagedFile[] {
   const list = (dir: string, ext: string): string[] => {
     const abs = join(repoRoot, dir);
@@ -44,6 +47,7 @@ export function collectFiles(repoRoot: string): PackagedFile[] {
   const paths = [
     ...list('load/scenarios', '.ts'),
     ...list('load/lib', '.ts'),
+    'core/errors.ts',
     'config/profiles.json',
     'config/slo.json',
   ];

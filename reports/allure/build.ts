@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, writeFileAtomic } from '../lib/files.ts';
-import { runMain } from '../../cli/main.ts';
+import { runMain } from '../../core/main.ts';
 import { latestLoadRun, outputPaths, repoRoot, type OutputPaths } from '../lib/paths.ts';
 import { loadAnalysis } from '../load-report/analyze.ts';
 import { writeLoadAllureResults } from './load-results.ts';

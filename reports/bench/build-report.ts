@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../lib/files.ts';
-import { runMain } from '../../cli/main.ts';
+import { runMain } from '../../core/main.ts';
 import { writeSyntheticRun } from './synthetic-run.ts';
 
 interface Figures {

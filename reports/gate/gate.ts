@@ -5,7 +5,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, writeFileAtomic } from '../lib/files.ts';
-import { runMain } from '../../cli/main.ts';
+import { runMain } from '../../core/main.ts';
 import { latestLoadRun, outputPaths, type OutputPaths } from '../lib/paths.ts';
 import {
   baselineCheck,

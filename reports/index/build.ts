@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRecord, readJsonFile, writeFileAtomic } from '../lib/files.ts';
-import { runMain } from '../../cli/main.ts';
+import { runMain } from '../../core/main.ts';
 import { badge, esc, fmtDate, fmtMs, page, table, type Cell } from '../lib/html.ts';
 import { outputPaths, type OutputPaths } from '../lib/paths.ts';
 import { readMeta } from '../lib/k6-summary.ts';

@@ -2,9 +2,9 @@
 // leaves a half-written report that looks valid.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError } from '../../cli/main.ts';
+import { UserError } from '../../core/errors.ts';
 
-/** Bad input to a report tool (flags, files): runMain (cli/main.ts) prints it as one line, exit 2. */
+/** Bad input to a report tool (flags, files): runMain (core/main.ts) prints it as one line, exit 2. */
 export class InputError extends UserError {
   override readonly name = 'InputError';
 }

@@ -5,7 +5,7 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, writeFileAtomic } from '../lib/files.ts';
-import { runMain } from '../../cli/main.ts';
+import { runMain } from '../../core/main.ts';
 import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
 import { analyzeRun, loadAnalysis, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
 import { renderLoadReport } from './render.ts';

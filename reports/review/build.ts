@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/files.ts';
-import { runMain } from '../../cli/main.ts';
+import { runMain } from '../../core/main.ts';
 import { loadTolerances } from './compare.ts';
 import { reviewRun, writeReview } from './review.ts';
 
