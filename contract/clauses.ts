@@ -120,6 +120,68 @@ const list = [
     severity: 'minor',
   },
   { id: 'METHODS', title: 'GET, PUT, PATCH, DELETE on the path never succeed', kind: 'security', severity: 'normal' },
+  {
+    id: 'TOKEN-CLAIMS',
+    title: 'JWT iat is not in the future, nbf (if any) not after now, exp after iat and now, sub present',
+    kind: 'security',
+    severity: 'critical',
+  },
+  {
+    id: 'TOKEN-SIGNATURE',
+    title: 'the jwt signature verifies with the published key (JWKS or public key of the environment)',
+    kind: 'security',
+    severity: 'blocker',
+  },
+  {
+    id: 'CREDENTIALS-CHANNEL',
+    title:
+      'credentials log in only as the JSON body of a POST: never from a query string, a form body, Basic auth or a method override',
+    kind: 'security',
+    severity: 'critical',
+  },
+  {
+    id: 'INJECTION',
+    title: 'SQL, NoSQL, LDAP and wildcard payloads never log in, never get a 5xx, and get their documented status',
+    kind: 'security',
+    severity: 'blocker',
+  },
+  {
+    id: 'PASSWORD-EXACT',
+    title: 'only the whole password logs in: not a prefix, not with a NUL and more appended, not in another case',
+    kind: 'security',
+    severity: 'critical',
+  },
+  {
+    id: 'PASSWORD-VERBATIM',
+    title:
+      'the password is compared as sent: not trimmed, not Unicode-normalised (NIST SP 800-63B allows both, so advisory)',
+    kind: 'hardening',
+    severity: 'minor',
+  },
+  {
+    id: 'INPUT-SIZE',
+    title: 'identifiers and passwords of 1 KiB, 8 KiB and near 16 KiB get 400 or 401, never a 5xx or a session',
+    kind: 'security',
+    severity: 'normal',
+  },
+  {
+    id: 'LONG-PASSWORD-COST',
+    title: 'a near-16 KiB password is answered within a bounded factor of a normal wrong password (no hashing DoS)',
+    kind: 'security',
+    severity: 'normal',
+  },
+  {
+    id: 'CORS-CREDENTIALS',
+    title: 'a foreign Origin is never reflected with Access-Control-Allow-Credentials: true (preflight or POST)',
+    kind: 'security',
+    severity: 'critical',
+  },
+  {
+    id: 'RESPONSE-HEADERS',
+    title: 'responses carry X-Content-Type-Options: nosniff, HSTS on https, and no server version banner',
+    kind: 'hardening',
+    severity: 'minor',
+  },
 ] as const satisfies readonly Clause[];
 
 export type ClauseId = (typeof list)[number]['id'];

@@ -9,6 +9,12 @@ export interface Account {
 
 export const MAIN_ACCOUNT: Account = { identifier: 'qa.main@reference.test', password: 'Reference-Only-Passw0rd!' };
 
+/**
+ * A second account for the suite's wrong-password probes (PROBE_IDENTIFIER / PROBE_PASSWORD). Its password holds a
+ * character whose NFC and NFD forms differ (\u00e4, stored NFC), so the suite can try the other normalisation of it.
+ */
+export const PROBE_ACCOUNT: Account = { identifier: 'qa.probe@reference.test', password: 'Probe-Only-P\u00e4ssw0rd!' };
+
 export const DEFAULT_LOAD_ACCOUNTS = 200;
 export const MAX_LOAD_ACCOUNTS = 9999; // the 4-digit index in the naming scheme
 
@@ -22,9 +28,9 @@ export function loadAccounts(count: number): Account[] {
   return Array.from({ length: count }, (_, i) => loadAccount(i + 1));
 }
 
-/** Every seeded account: the main one first, then the load accounts. */
+/** Every seeded account: the main one first, the probe account, then the load accounts. */
 export function seededAccounts(count: number): Account[] {
-  return [MAIN_ACCOUNT, ...loadAccounts(count)];
+  return [MAIN_ACCOUNT, PROBE_ACCOUNT, ...loadAccounts(count)];
 }
 
 /** Stable identity id (UUID-shaped) derived from the identifier, so ids survive an identity-service restart. */

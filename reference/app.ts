@@ -2,6 +2,7 @@
 // `handle` directly. http.ts adapts it to node:http. It implements exactly POST /api/auth/login of the contract.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { credentialsFromChannels, overriddenMethod } from './channels.ts';
 import type { Defect } from './defects.ts';
 import type { IdentityBackend } from './identity/service.ts';
 import { createLockout } from './lockout.ts';
@@ -10,11 +11,13 @@ import { createRateLimiter } from './rate-limit.ts';
 import type { AppResponse, LoginBody, LoginContext, Reply, ReplyContext, SessionBody, SessionDraft } from './reply.ts';
 import { authError, BASE_HEADERS, serialize } from './reply.ts';
 import { parseLoginRequest } from './request.ts';
-import type { RequestProblem } from './request.ts';
+import type { Credentials, Leniency } from './request.ts';
 import type { SessionClaims, TokenSigner } from './tokens.ts';
-import { unsecuredJwt } from './tokens.ts';
+import { createTokenSigner, unsecuredJwt } from './tokens.ts';
 
 export const LOGIN_PATH = '/api/auth/login';
+/** Where the public signing key is published (GET), as identity providers publish theirs. */
+export const JWKS_PATH = '/.well-known/jwks.json';
 export const MAX_BODY_BYTES = 16 * 1024;
 
 export interface AppRequest {
@@ -27,6 +30,8 @@ export interface AppRequest {
   /** The body went past MAX_BODY_BYTES and was cut. */
   readonly tooLarge: boolean;
   readonly remoteAddress: string;
+  /** Request headers, lower-case names (repeated ones joined with ", "); absent in tests that need none. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface AppOptions {
@@ -74,12 +79,14 @@ export function createApp(options: AppOptions): App {
   const jitterMs = options.jitterMs ?? 0;
   const delay = options.sleep ?? sleep;
   // The policy and the defect `duplicate-keys-last-value` share one mechanism: the validator's lenient set.
-  const lenient = new Set<RequestProblem>(defect?.lenient ?? []);
+  const lenient = new Set<Leniency>(defect?.lenient ?? []);
   if (options.jsonDuplicates === 'last') lenient.add('duplicate-key');
   const memo = new Map<string, unknown>();
   const warnUpstream = rateLimited(options.log);
   const lockout = options.lockout ? createLockout(options.lockout, options.now) : undefined;
   const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, options.now) : undefined;
+  // Only the defect `jwt-signed-by-unpublished-key` signs with a key of its own, which the JWKS does not publish.
+  const unpublished = defect?.jwt === 'unpublished-key' ? createTokenSigner() : undefined;
 
   async function finish(reply: Reply, context: ReplyContext): Promise<AppResponse> {
     return deliver(defect?.reply ? defect.reply(reply, context) : reply);
@@ -100,35 +107,54 @@ export function createApp(options: AppOptions): App {
       return deliver(authError(429, 'too_many_requests', MESSAGES.tooMany, { 'retry-after': String(retryAfter) }));
     }
     const path = request.url.split('?')[0];
-    const base = { method: request.method, rawBody: request.body.toString('utf8'), memo };
+    const headers = request.headers ?? {};
+    const base = { method: request.method, headers, rawBody: request.body.toString('utf8'), memo };
+    if (path === JWKS_PATH && request.method === 'GET') {
+      return deliver({
+        status: 200,
+        headers: { ...BASE_HEADERS, 'cache-control': 'public, max-age=300' },
+        body: { keys: [signer.publicJwk] },
+      });
+    }
     if (path !== LOGIN_PATH)
       return finish(authError(404, 'not_found', MESSAGES.notFound), { ...base, kind: 'not-found' });
-    if (request.method !== 'POST') {
+    // The healthy service takes credentials from the JSON body of a POST alone; defects honour other channels.
+    const channels = defect?.channels ?? [];
+    const channelRequest = { ...request, headers };
+    const method = channels.includes('method-override') ? overriddenMethod(channelRequest) : request.method;
+    const undocumented = channels.length > 0 ? credentialsFromChannels(channelRequest, channels) : undefined;
+    if (method !== 'POST' && undocumented === undefined) {
       return finish(authError(405, 'method_not_allowed', MESSAGES.method, { allow: 'POST' }), {
         ...base,
         kind: 'method-not-allowed',
       });
     }
 
-    const parsed = parseLoginRequest(
-      {
-        contentType: request.contentType,
-        body: request.body,
-        tooLarge: request.tooLarge,
-        maxBodyBytes: MAX_BODY_BYTES,
-      },
-      lenient,
-    );
-    if (!parsed.ok) {
-      const { problem, cause } = parsed;
-      return finish(authError(400, 'bad_request', parsed.message), {
-        ...base,
-        kind: 'bad-request',
-        problem,
-        ...(cause ? { cause } : {}),
-      });
+    let credentials: Credentials;
+    if (undocumented !== undefined) credentials = undocumented.credentials;
+    else {
+      const parsed = parseLoginRequest(
+        {
+          contentType: request.contentType,
+          body: request.body,
+          tooLarge: request.tooLarge,
+          maxBodyBytes: MAX_BODY_BYTES,
+        },
+        lenient,
+      );
+      if (!parsed.ok) {
+        const { problem, cause } = parsed;
+        return finish(authError(400, 'bad_request', parsed.message), {
+          ...base,
+          kind: 'bad-request',
+          problem,
+          ...(cause ? { cause } : {}),
+        });
+      }
+      credentials = parsed.credentials;
     }
-    const { credentials } = parsed;
+    // What a defect does to the credentials before the identity call (trimming, truncation, normalisation, cost).
+    if (defect?.credentials) credentials = await defect.credentials(credentials, { sleep: delay });
 
     let result;
     try {
@@ -188,7 +214,7 @@ export function createApp(options: AppOptions): App {
         ? unsecuredJwt(claims)
         : defect?.jwt === 'opaque'
           ? `opaque-${result.session.token.slice(4, 28)}`
-          : await signer.sign(claims);
+          : await (unpublished === undefined ? signer : await unpublished).sign(claims);
 
     const session: SessionBody = {
       id: draft.id,

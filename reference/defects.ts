@@ -1,16 +1,19 @@
 // The defect catalog: deliberate contract breaks the suite must catch (`--defect NAME`). Each entry names the
 // clause(s) of contract/clauses.ts it breaks and is one declarative transformation at one stage of a login:
-//   identity  -> faults inside the identity service (timing, password check)
+//   identity  -> faults inside the identity service (timing, password check, injectable lookups)
 //   lenient   -> request problems the validator lets through
+//   channels  -> undocumented places credentials are taken from (query string, form body, Basic auth, method override)
+//   credentials -> what happens to the credentials before the identity call (trimmed, truncated, slowed down)
 //   session / claims / jwt -> the session or JWT before signing (so everything else stays consistent)
 //   login     -> the 200 body after signing
 //   reply     -> any reply, by kind (bad-request, bad-credentials, upstream-failure, method-not-allowed, ...)
 import { randomInt } from 'node:crypto';
 import type { ClauseId } from '../contract/clauses.ts';
-import { identityIdFor } from './accounts.ts';
+import { identityIdFor, MAIN_ACCOUNT } from './accounts.ts';
+import type { Channel } from './channels.ts';
 import type { IdentityFaults } from './identity/service.ts';
 import type { LoginBody, LoginContext, Reply, ReplyContext, ReplyKind, SessionDraft } from './reply.ts';
-import type { RequestProblem } from './request.ts';
+import type { Credentials, Leniency, RequestProblem } from './request.ts';
 import type { SessionClaims } from './tokens.ts';
 
 export interface Defect {
@@ -18,10 +21,16 @@ export interface Defect {
   readonly clauses: readonly [ClauseId, ...ClauseId[]];
   readonly description: string;
   readonly identity?: IdentityFaults;
-  readonly lenient?: readonly RequestProblem[];
+  readonly lenient?: readonly Leniency[];
+  readonly channels?: readonly Channel[];
+  readonly credentials?: (
+    credentials: Credentials,
+    context: { readonly sleep: (ms: number) => Promise<unknown> },
+  ) => Credentials | Promise<Credentials>;
   readonly session?: (draft: SessionDraft) => SessionDraft;
   readonly claims?: (claims: SessionClaims) => SessionClaims;
-  readonly jwt?: 'none' | 'opaque';
+  /** `unpublished-key`: signed with a key pair of its own, which the JWKS does not publish. */
+  readonly jwt?: 'none' | 'opaque' | 'unpublished-key';
   readonly login?: (body: LoginBody, context: LoginContext) => unknown;
   readonly reply?: (reply: Reply, context: ReplyContext) => Reply;
 }
@@ -80,6 +89,28 @@ function omit(field: keyof LoginBody): (body: LoginBody) => unknown {
     const { [field]: _dropped, ...rest } = body;
     return rest;
   };
+}
+
+/**
+ * An account lookup built as SQL text (`... WHERE email = '<identifier>' AND password = '<password>'`): a quote and a
+ * comment in the identifier drop the password test, a tautology with a comment selects the first row, and a
+ * tautology in the password (`' OR '1'='1`) makes the whole condition true, so the first row again.
+ */
+function sqlLookup({ identifier, password }: Credentials): string | undefined {
+  const tautology = /'\s*or\s+'?(\w+)'?\s*=\s*'?\1\b/i;
+  const commented = /^(.*?)'(.*?)(?:--|#)/s.exec(identifier);
+  if (commented !== null) return tautology.test(`'${commented[2] ?? ''}`) ? MAIN_ACCOUNT.identifier : commented[1];
+  return tautology.test(password) ? MAIN_ACCOUNT.identifier : undefined;
+}
+
+/**
+ * A MongoDB-style lookup fed the body's values (`find({email: identifier, password})` over plain-text passwords): a
+ * query operator as the password matches any password of that account; as the identifier, the first account.
+ */
+function mongoLookup({ identifier, password }: Credentials): string | undefined {
+  const operator = (text: string): boolean => /^\{"\$[a-z]+":/.test(text);
+  if (operator(identifier)) return MAIN_ACCOUNT.identifier;
+  return operator(password) ? identifier : undefined;
 }
 
 const MINUTE_MS = 60_000;
@@ -339,18 +370,42 @@ export const DEFECTS: readonly Defect[] = [
     description: 'JWT sub is another identity than identity.id',
     claims: (claims) => ({ ...claims, sub: identityIdFor(OTHER_ACCOUNT) }),
   },
+  {
+    name: 'jwt-iat-future',
+    clauses: ['TOKEN-CLAIMS'],
+    description: 'JWT iat is 10 minutes in the future',
+    claims: (claims) => ({ ...claims, iat: claims.iat + 600 }),
+  },
+  {
+    name: 'jwt-nbf-future',
+    clauses: ['TOKEN-CLAIMS'],
+    description: 'JWT nbf is 10 minutes after iat: the token is not valid yet when it is issued',
+    claims: (claims) => ({ ...claims, nbf: claims.iat + 600 }),
+  },
+  {
+    name: 'jwt-no-sub',
+    clauses: ['TOKEN-CLAIMS'],
+    description: 'JWT has no sub claim',
+    claims: ({ sub: _sub, ...rest }) => rest,
+  },
+  {
+    name: 'jwt-signed-by-unpublished-key',
+    clauses: ['TOKEN-SIGNATURE'],
+    description: 'jwt is signed with a key pair the JWKS does not publish',
+    jwt: 'unpublished-key',
+  },
 
   // the session
   {
     name: 'authenticated-at-future',
-    clauses: ['SESSION-TIMES'],
-    description: 'session.authenticated_at is 10 minutes in the future',
+    clauses: ['SESSION-TIMES', 'TOKEN-CLAIMS'],
+    description: 'session.authenticated_at (and JWT iat with it) is 10 minutes in the future',
     session: (draft) => ({ ...draft, authenticatedAt: shiftIso(draft.authenticatedAt, 10 * MINUTE_MS) }),
   },
   {
     name: 'expires-at-past',
-    clauses: ['SESSION-TIMES'],
-    description: 'session.expires_at (and JWT exp with it) is 1 minute in the past',
+    clauses: ['SESSION-TIMES', 'TOKEN-CLAIMS'],
+    description: 'session.expires_at (and JWT exp with it, before its iat) is 1 minute in the past',
     session: (draft) => ({
       ...draft,
       expiresAt: shiftIso(new Date().toISOString().replace(/\.\d+Z$/, 'Z'), -MINUTE_MS),
@@ -426,9 +481,142 @@ export const DEFECTS: readonly Defect[] = [
   },
   {
     name: 'accepts-any-password',
-    clauses: ['AUTH-REJECTS-BAD-CREDENTIALS', 'SEC-NO-ENUMERATION-BODY'],
+    clauses: [
+      'AUTH-REJECTS-BAD-CREDENTIALS',
+      'SEC-NO-ENUMERATION-BODY',
+      'PASSWORD-EXACT',
+      'PASSWORD-VERBATIM',
+      'INJECTION',
+    ],
     description: 'a known identifier logs in with any password',
     identity: { acceptAnyPassword: true },
+  },
+
+  // credentials only through the documented channel (the JSON body of a POST)
+  {
+    name: 'credentials-in-query',
+    clauses: ['CREDENTIALS-CHANNEL'],
+    description: 'identifier and password in the query string log in, on POST and on GET',
+    channels: ['query'],
+  },
+  {
+    name: 'form-body-accepted',
+    clauses: ['CREDENTIALS-CHANNEL', 'REQUEST-VALIDATION'],
+    description: 'a form-encoded body (application/x-www-form-urlencoded) is read like the JSON one',
+    channels: ['form'],
+  },
+  {
+    name: 'basic-auth-accepted',
+    clauses: ['CREDENTIALS-CHANNEL'],
+    description: 'an Authorization: Basic header logs in',
+    channels: ['basic'],
+  },
+  {
+    name: 'method-override-honoured',
+    clauses: ['CREDENTIALS-CHANNEL'],
+    description: 'X-HTTP-Method-Override, X-HTTP-Method or X-Method-Override: POST turns a GET into the login',
+    channels: ['method-override'],
+  },
+
+  // injection
+  {
+    name: 'sql-injection',
+    clauses: ['INJECTION'],
+    description:
+      "the account lookup is SQL text: an identifier then '-- needs no password; ' OR '1'='1 logs in as the first",
+    identity: { bypass: sqlLookup },
+  },
+  {
+    name: 'nosql-operator-injection',
+    clauses: ['INJECTION'],
+    description: 'a query operator as the password ({"$ne": null}) is passed to a MongoDB-style lookup and matches',
+    lenient: ['query-operator'],
+    identity: { bypass: mongoLookup },
+  },
+
+  // password comparison
+  {
+    name: 'password-nul-truncated',
+    clauses: ['PASSWORD-EXACT'],
+    description: 'the password is cut at its first NUL (a C string), so whatever follows is ignored',
+    credentials: (c) => ({ ...c, password: c.password.split('\u0000')[0] ?? '' }),
+  },
+  {
+    name: 'password-case-insensitive',
+    clauses: ['PASSWORD-EXACT'],
+    description: 'passwords are lower-cased before hashing, so any case logs in',
+    identity: { passwordKey: (password) => password.toLowerCase() },
+  },
+  {
+    name: 'password-truncated-8',
+    clauses: ['PASSWORD-EXACT', 'PASSWORD-VERBATIM'],
+    description: 'only the first 8 characters of a password count (as DES crypt)',
+    identity: { passwordKey: (password) => password.slice(0, 8) },
+  },
+  {
+    name: 'password-trimmed',
+    clauses: ['PASSWORD-VERBATIM'],
+    description: 'surrounding whitespace is trimmed from the password before it is checked',
+    credentials: (c) => ({ ...c, password: c.password.trim() }),
+  },
+  {
+    name: 'password-unicode-normalised',
+    clauses: ['PASSWORD-VERBATIM'],
+    description: 'the password is NFKC-normalised before it is checked, so another normalisation of it logs in',
+    credentials: (c) => ({ ...c, password: c.password.normalize('NFKC') }),
+  },
+
+  // size and cost
+  {
+    name: 'long-identifier-500',
+    clauses: ['INPUT-SIZE', 'STATUS-DOCUMENTED'],
+    description: 'an identifier of 1 KiB or more answers 500 (a column-size overflow left uncaught)',
+    reply: on('bad-credentials', (reply, context) =>
+      (context.credentials?.identifier.length ?? 0) >= 1024 ? status(500)(reply) : reply,
+    ),
+  },
+  {
+    name: 'long-password-slow',
+    clauses: ['LONG-PASSWORD-COST'],
+    description: 'a password costs time in proportion to its length (1 ms per 16 bytes, about 1 s at 16 KiB)',
+    credentials: async (c, { sleep }) => {
+      await sleep(Math.floor(Buffer.byteLength(c.password) / 16));
+      return c;
+    },
+  },
+
+  // CORS and response headers
+  {
+    name: 'cors-reflects-origin',
+    clauses: ['CORS-CREDENTIALS'],
+    description: 'any Origin is reflected with Access-Control-Allow-Credentials: true, preflights included',
+    reply: (reply, context) => {
+      const origin = context.headers.origin;
+      if (origin === undefined) return reply;
+      const cors = {
+        'access-control-allow-origin': origin,
+        'access-control-allow-credentials': 'true',
+        vary: 'Origin',
+      };
+      if (context.kind === 'method-not-allowed' && context.method === 'OPTIONS') {
+        const requested = context.headers['access-control-request-headers'] ?? 'content-type';
+        const preflight = { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': requested };
+        return { status: 204, headers: { ...cors, ...preflight }, body: undefined };
+      }
+      return { ...reply, headers: { ...reply.headers, ...cors } };
+    },
+  },
+  {
+    name: 'no-nosniff',
+    clauses: ['RESPONSE-HEADERS'],
+    description: 'no response carries X-Content-Type-Options: nosniff',
+    reply: headers({}, ['x-content-type-options']),
+  },
+  {
+    name: 'server-version-banner',
+    clauses: ['RESPONSE-HEADERS'],
+    description: 'responses carry Server: nginx/1.18.0 and X-Powered-By: Express/4.17.1',
+    reply: headers({ server: 'nginx/1.18.0', 'x-powered-by': 'Express/4.17.1' }),
   },
 
   // upstream failure (502)

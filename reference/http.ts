@@ -29,6 +29,7 @@ export function createHttpServer(
             body,
             tooLarge,
             remoteAddress: req.socket.remoteAddress ?? '',
+            headers: flatHeaders(req),
           })
           .then((answer) => {
             const headers: Record<string, string | number> = { ...answer.headers };
@@ -37,7 +38,13 @@ export function createHttpServer(
             res.writeHead(answer.status, headers);
             res.end(answer.body);
             log.debug(
-              { method: req.method, url: req.url, status: answer.status, ms: performance.now() - started },
+              // The path only: a query string may carry credentials (a client trying undocumented channels).
+              {
+                method: req.method,
+                path: req.url?.split('?')[0],
+                status: answer.status,
+                ms: performance.now() - started,
+              },
               'request',
             );
           }),
@@ -60,6 +67,15 @@ export function createHttpServer(
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   return server;
+}
+
+/** Lower-case names, repeated headers joined with ", " (Set-Cookie-like arrays included). */
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }
 
 function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean; aborted: boolean }> {

@@ -24,6 +24,8 @@ export type ReplyKind =
 export interface ReplyContext {
   readonly kind: ReplyKind;
   readonly method: string;
+  /** The request headers, lower-case names (never logged). */
+  readonly headers: Readonly<Record<string, string>>;
   /** The request body as text (never logged). */
   readonly rawBody: string;
   readonly credentials?: Credentials;

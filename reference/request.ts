@@ -16,6 +16,22 @@ export type RequestProblem =
   | 'wrong-type'
   | 'extra-property';
 
+/**
+ * What a validator may let through: a request problem, or (defect catalog only) `query-operator` — a field that is a
+ * one-key object naming a MongoDB query operator (`{"$ne": null}`) is passed on, as its JSON text, instead of refused.
+ */
+export type Leniency = RequestProblem | 'query-operator';
+
+/** MongoDB query operators a NoSQL injection uses in a login body. */
+const QUERY_OPERATORS = new Set(['$ne', '$gt', '$gte', '$lt', '$lte', '$regex', '$exists', '$in', '$nin', '$where']);
+
+/** `{"$ne": null}` and the like: a one-key object whose key is a MongoDB query operator. */
+export function isQueryOperator(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && QUERY_OPERATORS.has(keys[0]!);
+}
+
 export type ParsedLogin =
   | { readonly ok: true; readonly credentials: Credentials }
   | { readonly ok: false; readonly problem: RequestProblem; readonly message: string; readonly cause?: Error };
@@ -34,10 +50,7 @@ const FIELDS = ['identifier', 'password'] as const;
  * `lenient` names problems to let through: a broken validator (the defect catalog), or a deliberate deployment policy
  * (`--json-duplicates last` adds 'duplicate-key', as most JSON parsers keep the last of repeated keys).
  */
-export function parseLoginRequest(
-  input: LoginRequestInput,
-  lenient: ReadonlySet<RequestProblem> = new Set(),
-): ParsedLogin {
+export function parseLoginRequest(input: LoginRequestInput, lenient: ReadonlySet<Leniency> = new Set()): ParsedLogin {
   const fail = (problem: RequestProblem, message: string, cause?: Error): ParsedLogin =>
     cause === undefined ? { ok: false, problem, message } : { ok: false, problem, message, cause };
 
@@ -67,8 +80,9 @@ export function parseLoginRequest(
   for (const field of FIELDS) {
     if (!Object.hasOwn(record, field)) return fail('missing-field', `${field} is required.`);
   }
+  const operator = (value: unknown): boolean => lenient.has('query-operator') && isQueryOperator(value);
   for (const field of FIELDS) {
-    if (typeof record[field] !== 'string' && !lenient.has('wrong-type')) {
+    if (typeof record[field] !== 'string' && !lenient.has('wrong-type') && !operator(record[field])) {
       return fail('wrong-type', `${field} must be a string.`);
     }
   }
@@ -76,7 +90,8 @@ export function parseLoginRequest(
   if (Object.keys(record).some((k) => !(FIELDS as readonly string[]).includes(k)) && !lenient.has('extra-property')) {
     return fail('extra-property', 'Request body has an unexpected property; only identifier and password are allowed.');
   }
-  return { ok: true, credentials: { identifier: String(record.identifier), password: String(record.password) } };
+  const asText = (value: unknown): string => (operator(value) ? JSON.stringify(value) : String(value));
+  return { ok: true, credentials: { identifier: asText(record.identifier), password: asText(record.password) } };
 }
 
 /** application/json, optionally with a UTF-8 charset parameter. */

@@ -1,9 +1,11 @@
 // Every response type of the login app, called without a port.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { identityIdFor, MAIN_ACCOUNT } from '../accounts.ts';
-import { LOGIN_PATH } from '../app.ts';
+import { JWKS_PATH, LOGIN_PATH } from '../app.ts';
+import { METHOD_OVERRIDE_HEADERS } from '../channels.ts';
+import { defectByName } from '../defects.ts';
 import { identityClient, deadUpstreamUrl } from '../identity/client.ts';
 import { failingBackend, json, testApp } from './support.ts';
 
@@ -249,6 +251,77 @@ describe('--json-duplicates', () => {
     for (const t of [await testApp(), await testApp({ jsonDuplicates: 'reject' })]) {
       assertAuthError(await t.post(twice('Not-The-Passw0rd!', valid.password)), 400);
       assertAuthError(await t.post(twice(valid.password, 'Not-The-Passw0rd!')), 400);
+    }
+  });
+});
+
+describe('credentials come only from the JSON body of a POST', () => {
+  const query = `${LOGIN_PATH}?${new URLSearchParams(valid).toString()}`;
+  const basic = `Basic ${Buffer.from(`${valid.identifier}:${valid.password}`).toString('base64')}`;
+
+  test('a query string, a form body, Basic auth and method-override headers never log in', async () => {
+    const t = await testApp();
+    assertAuthError(await t.call({ url: query }), 400);
+    assertAuthError(await t.call({ method: 'GET', url: query }), 405);
+    assertAuthError(await t.post(new URLSearchParams(valid).toString(), 'application/x-www-form-urlencoded'), 400);
+    assertAuthError(await t.call({ headers: { authorization: basic } }), 400);
+    for (const name of METHOD_OVERRIDE_HEADERS) {
+      const overridden = await t.call({
+        method: 'GET',
+        body: Buffer.from(JSON.stringify(valid)),
+        headers: { [name]: 'POST' },
+      });
+      assertAuthError(overridden, 405);
+    }
+  });
+
+  test('the defects honour each channel (and nothing else changes)', async () => {
+    const login = (r: { status: number; body: string }): boolean => r.status === 200 && r.body.includes('"jwt"');
+    const with_ = async (name: string) => testApp({ defect: defectByName.get(name)! });
+    assert.ok(login(await (await with_('credentials-in-query')).call({ url: query })));
+    assert.ok(login(await (await with_('credentials-in-query')).call({ method: 'GET', url: query })));
+    const form = await with_('form-body-accepted');
+    assert.ok(login(await form.post(new URLSearchParams(valid).toString(), 'application/x-www-form-urlencoded')));
+    assert.ok(login(await (await with_('basic-auth-accepted')).call({ headers: { authorization: basic } })));
+    const override = await with_('method-override-honoured');
+    for (const name of METHOD_OVERRIDE_HEADERS) {
+      const body = Buffer.from(JSON.stringify(valid));
+      assert.ok(login(await override.call({ method: 'GET', body, headers: { [name]: 'post' } })), name);
+    }
+    assertAuthError(await override.call({ method: 'GET' }), 405);
+  });
+});
+
+describe('GET /.well-known/jwks.json', () => {
+  test('publishes the public signing key; the 200 jwt verifies with it (kid in the header)', async () => {
+    const t = await testApp();
+    const answer = await t.call({ method: 'GET', url: JWKS_PATH });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers['content-type'], 'application/json');
+    const jwks = json(answer) as { keys: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(jwks.keys[0] ?? {}).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x']);
+    assert.ok(!('d' in (jwks.keys[0] ?? {})), 'never the private key');
+    const { jwt } = json(await t.post(valid)) as { jwt: string };
+    await jwtVerify(jwt, createLocalJWKSet(jwks as never), { algorithms: ['EdDSA'] });
+    assertAuthError(await t.call({ method: 'POST', url: JWKS_PATH }), 404);
+  });
+
+  test('jwt-signed-by-unpublished-key: the jwt does not verify with the published key', async () => {
+    const t = await testApp({ defect: defectByName.get('jwt-signed-by-unpublished-key')! });
+    const jwks = json(await t.call({ method: 'GET', url: JWKS_PATH })) as never;
+    const { jwt } = json(await t.post(valid)) as { jwt: string };
+    await assert.rejects(jwtVerify(jwt, createLocalJWKSet(jwks)), /no applicable key found/);
+  });
+});
+
+describe('response headers', () => {
+  test('every answer says nosniff and names no server or framework version', async () => {
+    const t = await testApp();
+    for (const answer of [await t.post(valid), await t.post({ identifier: 'x', password: 'y' }), await t.post('{')]) {
+      assert.equal(answer.headers['x-content-type-options'], 'nosniff');
+      assert.equal(answer.headers.server, undefined);
+      assert.equal(answer.headers['x-powered-by'], undefined);
+      assert.equal(answer.headers['access-control-allow-origin'], undefined);
     }
   });
 });

@@ -61,10 +61,10 @@ async function realIdentity(port = 0): Promise<{ url: string; service: IdentityS
 }
 
 describe('identity service', () => {
-  test('seeds the main account and N load accounts with stable ids', async () => {
+  test('seeds the main account, the probe account and N load accounts with stable ids', async () => {
     const service = await createIdentityService({ hashCost: 'fast', loadAccounts: 3 });
     service.close();
-    assert.equal(service.accounts, 4);
+    assert.equal(service.accounts, 5);
     const result = await service.authenticate({
       identifier: 'load-0003@reference.test',
       password: 'Load-Only-Passw0rd-0003!',
@@ -138,7 +138,7 @@ describe('identity wire protocol: client', () => {
         ok: false,
         reason: 'unknown-identifier',
       });
-      assert.deepEqual(await client.health(), { ok: true, accounts: 1, sessions: 1 });
+      assert.deepEqual(await client.health(), { ok: true, accounts: 2, sessions: 1 });
     } finally {
       await client.close();
       await identity.close();
@@ -288,7 +288,7 @@ describe('identity wire protocol: listener', () => {
       const byId = new Map((answers as { id: number; result: { ok: boolean } }[]).map((a) => [a.id, a.result]));
       assert.equal(byId.get(5)?.ok, true);
       assert.deepEqual(byId.get(6), { ok: false, reason: 'wrong-password' });
-      assert.deepEqual(byId.get(7), { ok: true, accounts: 1, sessions: 0 }); // answered before the argon2 work ends
+      assert.deepEqual(byId.get(7), { ok: true, accounts: 2, sessions: 0 }); // answered before the argon2 work ends
     } finally {
       await identity.close();
     }

@@ -2,8 +2,11 @@
 // defect breaks exactly the clauses it declares. It runs a fixed set of scenarios through `app.handle` (no port) and
 // checks each clause in a few lines; checks that need a well-formed input skip when another clause already failed,
 // so one break is reported once. (The contract suite is the real judge; this keeps the catalog honest in unit tests.)
+import { verify } from 'node:crypto';
 import type { ClauseId } from '../../contract/clauses.ts';
-import { MAIN_ACCOUNT } from '../accounts.ts';
+import { MAIN_ACCOUNT, PROBE_ACCOUNT } from '../accounts.ts';
+import { LOGIN_PATH } from '../app.ts';
+import { METHOD_OVERRIDE_HEADERS } from '../channels.ts';
 import type { Defect } from '../defects.ts';
 import type { AppResponse } from '../reply.ts';
 import { failingBackend, testApp } from './support.ts';
@@ -27,6 +30,9 @@ const ALG_ALLOW_LIST = new Set([
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
 const WRONG_PASSWORD = 'Oracle-Wrong-Passw0rd!';
 const valid = { identifier: MAIN_ACCOUNT.identifier, password: MAIN_ACCOUNT.password };
+const probe = { identifier: PROBE_ACCOUNT.identifier, password: PROBE_ACCOUNT.password };
+const SKEW_S = 10;
+const FOREIGN_ORIGIN = 'https://attacker.example';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -81,13 +87,77 @@ export async function clauseViolations(defect?: Defect): Promise<Set<ClauseId>> 
     noContentType: await post(valid, null),
     tooLarge: await post('', 'application/json', true),
   };
+  const formEncoded = await post(
+    new URLSearchParams({ identifier: 'nobody@reference.test', password: WRONG_PASSWORD }).toString(),
+    'application/x-www-form-urlencoded',
+  );
   // Judged apart from REQUEST-VALIDATION: the document is silent on repeated keys (a hardening clause).
   const duplicate = await post('{"identifier":"a","password":"b","password":"c"}');
+
+  // Attack classes (contract/specs/70-attacks.spec.ts): channels, injection, password variants, sizes, CORS.
+  const sent = (response: AppResponse): Sent => ({ response });
+  const query = `${LOGIN_PATH}?${new URLSearchParams(valid).toString()}`;
+  const channelPosts = [
+    sent(await t.call({ url: query })),
+    sent(await t.post(new URLSearchParams(valid).toString(), 'application/x-www-form-urlencoded')),
+    sent(
+      await t.call({
+        headers: { authorization: `Basic ${Buffer.from(`${valid.identifier}:${valid.password}`).toString('base64')}` },
+      }),
+    ),
+  ];
+  const channelOthers = [
+    await t.call({ method: 'GET', url: query }),
+    ...(await Promise.all(
+      METHOD_OVERRIDE_HEADERS.map((name) =>
+        t.call({ method: 'GET', body: Buffer.from(JSON.stringify(valid)), headers: { [name]: 'POST' } }),
+      ),
+    )),
+  ];
+  const injections = await Promise.all(
+    [
+      { identifier: "' OR '1'='1'--", password: WRONG_PASSWORD },
+      { identifier: `${probe.identifier}'--`, password: WRONG_PASSWORD },
+      { identifier: probe.identifier, password: "' OR '1'='1" },
+      { identifier: probe.identifier, password: { $ne: null } },
+      { identifier: { $gt: '' }, password: { $gt: '' } },
+      { identifier: '*)(uid=*))(|(uid=*', password: WRONG_PASSWORD },
+      { identifier: probe.identifier, password: '*' },
+    ].map(async (body) => sent(await t.post(body))),
+  );
+  const variants = async (passwords: string[]): Promise<Sent[]> =>
+    Promise.all(passwords.map(async (password) => sent(await t.post({ identifier: probe.identifier, password }))));
+  const exact = await variants([`${probe.password}\u0000junk`, probe.password.slice(0, -1), swapCase(probe.password)]);
+  const verbatim = await variants([` ${probe.password}`, `${probe.password} `, probe.password.normalize('NFD')]);
+  const sizes: Sent[] = [];
+  for (const bytes of [1024, 8192, 16_000]) {
+    sizes.push(sent(await t.post({ identifier: `${'x'.repeat(bytes)}@reference.test`, password: WRONG_PASSWORD })));
+    sizes.push(sent(await t.post({ identifier: 'nobody@reference.test', password: 'x'.repeat(bytes) })));
+  }
+  const timed = async (password: string): Promise<number> => {
+    const started = performance.now();
+    await t.post({ identifier: 'nobody@reference.test', password });
+    return performance.now() - started;
+  };
+  const normalMs = await timed(WRONG_PASSWORD);
+  const longMs = await timed('x'.repeat(16_000));
+  const cors = [
+    await t.call({
+      method: 'OPTIONS',
+      headers: { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST' },
+    }),
+    await t.post({ identifier: 'nobody@reference.test', password: WRONG_PASSWORD }, 'application/json', {
+      headers: { origin: FOREIGN_ORIGIN },
+    }),
+  ];
   const upstreamApp = await testApp({ upstream: failingBackend, ...(defect ? { defect } : {}) });
   const upstream = { response: await upstreamApp.post(valid), password: valid.password };
   const methods = await Promise.all(['GET', 'PUT', 'PATCH', 'DELETE'].map((method) => t.call({ method })));
 
-  const posts: Sent[] = [ok1, ok2, wrong, unknown, empty, ...Object.values(malformed), duplicate, upstream];
+  const posts: Sent[] = [
+    ...[ok1, ok2, wrong, unknown, empty, ...Object.values(malformed), formEncoded, duplicate, upstream],
+    ...[...channelPosts, ...injections, ...exact, ...verbatim, ...sizes],
+  ];
   const errors = posts.map((s) => s.response).filter((r) => r.status >= 400);
 
   // Documented statuses and media type (POST only: other methods have no documented operation).
@@ -149,8 +219,34 @@ export async function clauseViolations(defect?: Defect): Promise<Set<ClauseId>> 
       'SESSION-IDENTITY',
       traits.email !== valid.identifier ||
         sessionIdentity.id !== identity.id ||
-        (claims !== undefined && claims.payload.sub !== identity.id),
+        (claims !== undefined && claims.payload.sub !== undefined && claims.payload.sub !== identity.id),
     );
+    if (claims !== undefined) {
+      const { iat, nbf, exp, sub } = claims.payload;
+      const nowS = Date.now() / 1000;
+      fail(
+        'TOKEN-CLAIMS',
+        typeof iat !== 'number' ||
+          iat > nowS + SKEW_S ||
+          (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowS + SKEW_S)) ||
+          typeof exp !== 'number' ||
+          exp <= iat ||
+          exp <= nowS - SKEW_S ||
+          typeof sub !== 'string' ||
+          sub === '',
+      );
+      // Only a signed, allow-listed JWS is verified (TOKEN-JWS judges the rest).
+      const [head = '', body = '', signature = ''] = String(b.jwt).split('.');
+      if (ALG_ALLOW_LIST.has(String(claims.header.alg)) && signature !== '') {
+        const ok = verify(
+          null,
+          Buffer.from(`${head}.${body}`),
+          t.signer.publicKey,
+          Buffer.from(signature, 'base64url'),
+        );
+        fail('TOKEN-SIGNATURE', !ok);
+      }
+    }
   }
   const [b1, b2] = [parse(ok1.response), parse(ok2.response)];
   if (isObj(b1) && isObj(b2)) {
@@ -170,7 +266,7 @@ export async function clauseViolations(defect?: Defect): Promise<Set<ClauseId>> 
   );
   fail(
     'REQUEST-VALIDATION',
-    Object.values(malformed).some((s) => s.response.status !== 400),
+    [...Object.values(malformed), formEncoded].some((s) => s.response.status !== 400),
   );
   fail('DUPLICATE-KEYS', duplicate.response.status !== 400);
   fail(
@@ -197,7 +293,53 @@ export async function clauseViolations(defect?: Defect): Promise<Set<ClauseId>> 
     'METHODS',
     methods.some((r) => r.status >= 200 && r.status < 300),
   );
+
+  // Attack classes: nothing logs in, nothing answers 5xx; the cost of a long password; CORS; response headers.
+  fail('CREDENTIALS-CHANNEL', [...channelPosts.map((s) => s.response), ...channelOthers].some(loggedIn));
+  fail(
+    'INJECTION',
+    injections.some((s) => loggedIn(s.response) || s.response.status >= 500),
+  );
+  fail(
+    'PASSWORD-EXACT',
+    exact.some((s) => loggedIn(s.response)),
+  );
+  fail(
+    'PASSWORD-VERBATIM',
+    verbatim.some((s) => loggedIn(s.response)),
+  );
+  fail(
+    'INPUT-SIZE',
+    sizes.some((s) => loggedIn(s.response) || s.response.status >= 500),
+  );
+  fail('LONG-PASSWORD-COST', longMs - normalMs > 300);
+  fail(
+    'CORS-CREDENTIALS',
+    cors.some(
+      (r) =>
+        r.headers['access-control-allow-origin'] === FOREIGN_ORIGIN &&
+        r.headers['access-control-allow-credentials'] === 'true',
+    ),
+  );
+  fail(
+    'RESPONSE-HEADERS',
+    [ok1.response, unknown.response, malformed.json.response].some(
+      (r) =>
+        r.headers['x-content-type-options'] !== 'nosniff' ||
+        /\d+\.\d+/.test(`${r.headers.server ?? ''} ${r.headers['x-powered-by'] ?? ''}`),
+    ),
+  );
   return broken;
+}
+
+/** A 2xx that hands out a token. */
+function loggedIn(r: AppResponse): boolean {
+  const b = parse(r);
+  return r.status >= 200 && r.status < 300 && isObj(b) && (b.jwt !== undefined || b.sessionToken !== undefined);
+}
+
+function swapCase(text: string): string {
+  return [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 }
 
 function decodeJws(token: string): { header: Obj; payload: Obj } | undefined {

@@ -16,15 +16,16 @@ export interface TestApp {
   call(request: Partial<AppRequest>): Promise<AppResponse>;
 }
 
-const services = new Map<string, Promise<IdentityService>>();
+// Keyed by the catalog's fault object itself (faults may hold functions, which JSON cannot tell apart).
+const services = new Map<IdentityFaults | undefined, Promise<IdentityService>>();
 let signer: Promise<TokenSigner> | undefined;
 
 /** One identity service per fault set (seeding costs a few ms with fast hashing), shared across tests. */
-function identityFor(faults: IdentityFaults = {}): Promise<IdentityService> {
-  const key = JSON.stringify(faults);
+function identityFor(faults?: IdentityFaults): Promise<IdentityService> {
+  const key = faults;
   let service = services.get(key);
   if (!service) {
-    service = createIdentityService({ hashCost: 'fast', loadAccounts: 2, faults }).then((s) => {
+    service = createIdentityService({ hashCost: 'fast', loadAccounts: 2, ...(faults ? { faults } : {}) }).then((s) => {
       s.close(); // stops the sweep timer so the test process can exit
       return s;
     });

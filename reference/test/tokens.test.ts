@@ -1,7 +1,7 @@
 // The hand-rolled EdDSA signer is checked against jose, an independent JWS implementation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createTokenSigner, JWT_ISSUER, unsecuredJwt } from '../tokens.ts';
 
 const claims = { sub: 'identity-1', sid: 'session-1', iat: 1_700_000_000, exp: 4_100_000_000 };
@@ -9,9 +9,28 @@ const claims = { sub: 'identity-1', sid: 'session-1', iat: 1_700_000_000, exp: 4
 test('a signed JWT verifies with jose under the public key and carries the claims', async () => {
   const signer = await createTokenSigner();
   const jwt = await signer.sign(claims);
-  assert.deepEqual(decodeProtectedHeader(jwt), { alg: 'EdDSA', typ: 'JWT' });
+  assert.deepEqual(decodeProtectedHeader(jwt), { alg: 'EdDSA', typ: 'JWT', kid: signer.publicJwk.kid });
   const { payload } = await jwtVerify(jwt, signer.publicKey, { issuer: JWT_ISSUER, algorithms: ['EdDSA'] });
   assert.deepEqual(payload, { ...claims, iss: JWT_ISSUER });
+});
+
+test('the published JWK verifies the token through a JWKS, and its kid is the RFC 7638 thumbprint', async () => {
+  const signer = await createTokenSigner();
+  const jwt = await signer.sign(claims);
+  const jwks = createLocalJWKSet({ keys: [{ ...signer.publicJwk }] });
+  const { payload } = await jwtVerify(jwt, jwks, { algorithms: ['EdDSA'] });
+  assert.equal(payload.sub, claims.sub);
+  assert.equal(signer.publicJwk.kid, await calculateJwkThumbprint({ ...signer.publicJwk }));
+  const other = await createTokenSigner();
+  await assert.rejects(jwtVerify(await other.sign(claims), jwks), /no applicable key found/);
+});
+
+test('optional claims: nbf is signed when set, sub is left out when absent', async () => {
+  const signer = await createTokenSigner();
+  const { sub: _sub, ...withoutSub } = claims;
+  const { payload } = await jwtVerify(await signer.sign({ ...withoutSub, nbf: claims.iat + 5 }), signer.publicKey);
+  assert.equal(payload.sub, undefined);
+  assert.equal(payload.nbf, claims.iat + 5);
 });
 
 test('jose rejects a token from another key and a tampered payload', async () => {
