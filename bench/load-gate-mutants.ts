@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateGate, writeGate } from '../reports/gate/gate.ts';
-import { outputPaths } from '../reports/lib/paths.ts';
+import { outputPaths } from '../core/layout.ts';
 import { benchOutputDir, markdownTable, runNpm, textTable, utcStamp, writeResult } from './lib/support.ts';
 
 interface Mutant {

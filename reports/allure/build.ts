@@ -9,9 +9,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, writeFileAtomic } from '../lib/files.ts';
+import { InputError } from '../lib/files.ts';
+import { writeFileAtomic } from '../../core/files.ts';
 import { runMain } from '../../core/main.ts';
-import { latestLoadRun, outputPaths, repoRoot, type OutputPaths } from '../lib/paths.ts';
+import { latestLoadRun, outputPaths, type OutputPaths } from '../../core/layout.ts';
+import { repoRoot } from '../../config/index.ts';
 import { loadAnalysis } from '../load-report/analyze.ts';
 import { writeLoadAllureResults } from './load-results.ts';
 

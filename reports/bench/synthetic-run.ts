@@ -3,7 +3,7 @@
 // Latency is log-normal with a slow phase in the middle of the run and a short burst of 502s, so charts show shape.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../lib/files.ts';
+import { writeFileAtomic } from '../../core/files.ts';
 import { percentile } from '../../load/lib/percentile.ts';
 import { runMetaJson, type RunMeta } from '../../load/lib/run-meta.ts';
 import { compare, parseThreshold } from '../../load/lib/thresholds.ts';

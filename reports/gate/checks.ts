@@ -1,8 +1,9 @@
 // The release gate's checks, each a named function returning pass/fail/skip with a one-line reason. A missing or
 // unreadable input is a fail that says which file is missing and how to produce it — never a pass.
 import { existsSync, statSync } from 'node:fs';
-import { isRecord, readJsonFile } from '../lib/files.ts';
-import type { OutputPaths } from '../lib/paths.ts';
+import { isRecord } from '../lib/files.ts';
+import { readJsonFile } from '../../core/files.ts';
+import type { OutputPaths } from '../../core/layout.ts';
 import { loadAnalysis, type RunAnalysis } from '../load-report/analyze.ts';
 import { thresholdLabel } from '../load-report/render.ts';
 import { reviewRun } from '../review/review.ts';

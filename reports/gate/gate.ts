@@ -4,9 +4,10 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, writeFileAtomic } from '../lib/files.ts';
+import { InputError } from '../lib/files.ts';
+import { writeFileAtomic } from '../../core/files.ts';
 import { runMain } from '../../core/main.ts';
-import { latestLoadRun, outputPaths, type OutputPaths } from '../lib/paths.ts';
+import { latestLoadRun, outputPaths, type OutputPaths } from '../../core/layout.ts';
 import {
   baselineCheck,
   contractAdvisoriesCheck,

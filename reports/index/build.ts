@@ -3,10 +3,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRecord, readJsonFile, writeFileAtomic } from '../lib/files.ts';
+import { isRecord } from '../lib/files.ts';
+import { readJsonFile, writeFileAtomic } from '../../core/files.ts';
 import { runMain } from '../../core/main.ts';
 import { badge, esc, fmtDate, fmtMs, page, table, type Cell } from '../lib/html.ts';
-import { outputPaths, type OutputPaths } from '../lib/paths.ts';
+import { outputPaths, type OutputPaths } from '../../core/layout.ts';
 import { readMeta } from '../lib/k6-summary.ts';
 import { readFreshAnalysis } from '../load-report/analyze.ts';
 

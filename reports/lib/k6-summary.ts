@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunMeta, type RunMeta } from '../../load/lib/run-meta.ts';
 import { parseSummaryData, type SummaryData } from '../../load/lib/summary-data.ts';
-import { readJsonFile } from './files.ts';
+import { readJsonFile } from '../../core/files.ts';
 
 export function readSummary(path: string): SummaryData {
   return parseSummaryData(readJsonFile(path, 'load summary'), path);

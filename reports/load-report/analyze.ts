@@ -10,9 +10,10 @@ import { scheduleLabel, type RunMeta } from '../../load/lib/run-meta.ts';
 import { objectivesFor, parseSlo, type Objective } from '../../load/lib/slo.ts';
 import { allChecks, type SummaryData } from '../../load/lib/summary-data.ts';
 import { compare, parseMetricKey, parseThreshold, percentileOf } from '../../load/lib/thresholds.ts';
-import { InputError, isRecord, writeFileAtomic } from '../lib/files.ts';
+import { InputError, isRecord } from '../lib/files.ts';
+import { writeFileAtomic } from '../../core/files.ts';
 import { readMeta, readSummary } from '../lib/k6-summary.ts';
-import { repoRoot } from '../lib/paths.ts';
+import { repoRoot } from '../../config/index.ts';
 import { RunAggregator, type RequestStats } from './aggregate.ts';
 
 /** Bump when the shape of RunAnalysis changes: an analysis.json of another version is recomputed. */

@@ -4,9 +4,10 @@
 // global figures (written to --out, default <first-dir>/../merged-report.html).
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, writeFileAtomic } from '../lib/files.ts';
+import { InputError } from '../lib/files.ts';
+import { writeFileAtomic } from '../../core/files.ts';
 import { runMain } from '../../core/main.ts';
-import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
+import { latestLoadRun, outputPaths, reportsDir } from '../../core/layout.ts';
 import { analyzeRun, loadAnalysis, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
 import { renderLoadReport } from './render.ts';
 

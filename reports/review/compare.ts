@@ -2,8 +2,9 @@
 // against the tolerances of config/review-tolerances.json. Pure functions: the gate and the review page share them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, isRecord, readJsonFile } from '../lib/files.ts';
-import { repoRoot } from '../lib/paths.ts';
+import { InputError, isRecord } from '../lib/files.ts';
+import { readJsonFile } from '../../core/files.ts';
+import { repoRoot } from '../../config/index.ts';
 import type { HistoryRecord } from './history.ts';
 
 export type Verdict = 'pass' | 'warn' | 'fail';

@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { InputError, isRecord } from '../lib/files.ts';
-import { outputPaths, reportsDir } from '../lib/paths.ts';
+import { outputPaths, reportsDir } from '../../core/layout.ts';
 import { analyzeRun, loadAnalysis, type RunAnalysis, type RunInfo } from '../load-report/analyze.ts';
 
 /** A run's identity as in its meta.json, plus the figures the review compares (those of the report's tiles). */

@@ -2,8 +2,9 @@
 // the same profile in the history), the comparison and the trend. Shared by `npm run review` and the gate.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError, isRecord, readJsonFile, writeFileAtomic } from '../lib/files.ts';
-import { latestLoadRun, outputPaths, reportsDir } from '../lib/paths.ts';
+import { InputError, isRecord } from '../lib/files.ts';
+import { readJsonFile, writeFileAtomic } from '../../core/files.ts';
+import { latestLoadRun, outputPaths, reportsDir } from '../../core/layout.ts';
 import { comparable, compareRuns, loadTolerances, overallVerdict, pickBaseline, type Tolerances } from './compare.ts';
 import { parseRecord, readHistory, recordFromRun, type HistoryRecord } from './history.ts';
 import { renderReviewHtml, renderReviewMarkdown } from './render.ts';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluateGate, writeGate } from '../gate/gate.ts';
-import type { OutputPaths } from '../lib/paths.ts';
+import type { OutputPaths } from '../../core/layout.ts';
 import { appendHistory, recordFromRun } from '../review/history.ts';
 import { makeRun, putContract, tempPaths } from './helpers.ts';
 

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { evaluateGate, writeGate } from '../gate/gate.ts';
 import { buildIndex } from '../index/build.ts';
-import { latestLoadRun, outputPaths } from '../lib/paths.ts';
+import { latestLoadRun, outputPaths } from '../../core/layout.ts';
 import { buildLoadReport } from '../load-report/build.ts';
 import { appendHistory, recordFromRun } from '../review/history.ts';
 import { reviewRun, writeReview } from '../review/review.ts';
