@@ -1,7 +1,10 @@
 // The contract run: a reachability setup project (fails once, clearly, when the target is down; nothing else runs),
 // then the contract specs. The target comes from config alone (AUTH_BASE_URL, or the managed reference started by
-// the global setup). Reporters: list, Allure results, Playwright JSON, and the coverage gate.
-import { join } from 'node:path';
+// the global setup). Reporters: list, Allure results, Playwright JSON and JUnit, and the coverage gate.
+// Paths are absolute (from this file's folder), so the root playwright.config.ts can re-export this config and
+// `npx playwright test` at the repository root runs exactly what `npm run contract` runs.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { allureCategories } from './allure-categories.ts';
@@ -19,6 +22,7 @@ function configOrExit(): ReturnType<typeof loadConfig> {
   }
 }
 
+const here = dirname(fileURLToPath(import.meta.url));
 const config = configOrExit();
 const outputDir = join(config.reportsDir, 'contract');
 const baseUrl = process.env[targetEnv.baseUrl] ?? config.authBaseUrl;
@@ -48,9 +52,9 @@ const proxy = (() => {
 const pacedTimeoutMs = config.contractMaxRps === undefined ? 0 : Math.ceil((250 * 2 * 1000) / config.contractMaxRps);
 
 export default defineConfig({
-  testDir: './specs',
+  testDir: join(here, 'specs'),
   outputDir: join(outputDir, 'artifacts'),
-  globalSetup: './support/global-setup.ts',
+  globalSetup: join(here, 'support', 'global-setup.ts'),
   fullyParallel: true,
   workers: 2,
   retries: 0,
@@ -67,6 +71,8 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['json', { outputFile: join(outputDir, 'results.json') }],
+    // For CI test-result tools and anything that reads JUnit (the job summary counts it: reports/summary).
+    ['junit', { outputFile: join(outputDir, 'junit.xml') }],
     [
       'allure-playwright',
       {
@@ -76,7 +82,7 @@ export default defineConfig({
         categories: allureCategories,
       },
     ],
-    ['./support/contract-reporter.ts'],
+    [join(here, 'support', 'contract-reporter.ts')],
   ],
   projects: [
     { name: 'reachability', testMatch: /reachability\.setup\.ts$/ },
