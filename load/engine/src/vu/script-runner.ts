@@ -1,0 +1,142 @@
+// Runs the script's exported functions for the worker: an iteration (default or a scenario's exec) or a lifecycle
+// call (setup, teardown, handleSummary). Each ends by handing over the samples it emitted plus k6's per-iteration
+// ones, and resets the per-iteration state (sink, group, bytes).
+import type { IterationOrder } from '../protocol.ts';
+import type { RawSample } from './host-api.ts';
+import { formatLogArgs } from './globals.ts';
+import { ScriptAbort } from './modules/execution.ts';
+import { baseTags, emit } from './samples.ts';
+import { Error, JSON, Number, Object, String } from './sandbox-builtins.ts';
+import type { Dict, VuState } from './vu-state.ts';
+
+export interface IterationOutcome {
+  samples: RawSample[];
+  error: string | null;
+  aborted: string | null;
+  durationMs: number;
+}
+
+export interface LifecycleOutcome {
+  result: string | null;
+  error: string | null;
+  aborted: string | null;
+  samples: RawSample[];
+}
+
+/** `where`: the exported function the error escaped from (V8 gives a thrown non-Error value no stack at all). */
+function errorText(e: unknown, where: string): string {
+  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
+  return `Uncaught (in promise) ${formatLogArgs([e])}\n\tat ${where} (a thrown ${typeof e} has no stack trace: throw new Error(...) to see the file and line)`;
+}
+
+export function createScriptRunner(vu: VuState) {
+  let setupData: unknown = undefined;
+
+  /** Emits data_sent/data_received, and iterations/iteration_duration unless aborted; empties the sink. */
+  function finishIteration(start: number, error: string | null, aborted: string | null): IterationOutcome {
+    const end = vu.host.now();
+    const tags = baseTags(vu);
+    if (vu.iterBytes.sent > 0) emit(vu, 'data_sent', vu.iterBytes.sent, tags, end);
+    if (vu.iterBytes.received > 0) emit(vu, 'data_received', vu.iterBytes.received, tags, end);
+    if (aborted === null) {
+      emit(vu, 'iterations', 1, tags, end);
+      emit(vu, 'iteration_duration', end - start, tags, end);
+    }
+    const out = { samples: vu.samples, error, aborted, durationMs: end - start };
+    vu.samples = [];
+    vu.iterBytes = { sent: 0, received: 0 };
+    vu.groupPath = '';
+    return out;
+  }
+
+  /** Runs fn, resolving async results; calls back with the outcome (sync when the function is sync). */
+  function runGuarded(
+    fn: () => unknown,
+    where: string,
+    start: number,
+    done: (o: IterationOutcome, value: unknown) => void,
+  ): void {
+    let value: unknown;
+    try {
+      value = fn();
+    } catch (e) {
+      if (e instanceof ScriptAbort) return done(finishIteration(start, null, e.message), undefined);
+      return done(finishIteration(start, errorText(e, where), null), undefined);
+    }
+    if (value !== null && typeof value === 'object' && typeof (value as Dict)['then'] === 'function') {
+      (value as Promise<unknown>).then(
+        (v) => done(finishIteration(start, null, null), v),
+        (e: unknown) =>
+          e instanceof ScriptAbort
+            ? done(finishIteration(start, null, e.message), undefined)
+            : done(finishIteration(start, errorText(e, where), null), undefined),
+      );
+      return;
+    }
+    done(finishIteration(start, null, null), value);
+  }
+
+  function iterate(order: IterationOrder, done: (o: IterationOutcome) => void): void {
+    const { current } = vu;
+    current.scenario = String(order.scenario);
+    current.executor = String(order.executor);
+    current.scenarioStartTime = Number(order.scenarioStartTime);
+    current.iterationInScenario = Number(order.iterationInScenario);
+    current.iterationInInstance = Number(order.iterationInInstance);
+    current.iterationInTest = Number(order.iterationInTest);
+    current.scenarioTags = { ...order.scenarioTags };
+    current.vuIteration++;
+    const g = globalThis as unknown as Dict;
+    g['__ITER'] = current.vuIteration;
+    // Read the global each time: a script may have replaced __ENV.
+    const env = g['__ENV'] as Dict;
+    for (const [k, v] of Object.entries(order.scenarioEnv)) env[k] = String(v);
+    const fn = vu.exports[order.exec];
+    const start = vu.host.now();
+    if (typeof fn !== 'function') {
+      done(finishIteration(start, `exported function "${order.exec}" not found in the script`, null));
+      return;
+    }
+    runGuarded(
+      () => (fn as (d: unknown) => unknown)(setupData),
+      String(order.exec),
+      start,
+      (o) => done(o),
+    );
+  }
+
+  /** setup / teardown / handleSummary: the result is JSON text ('' for undefined); no iteration samples. */
+  function lifecycle(name: string, argJson: string, done: (o: LifecycleOutcome) => void): void {
+    const fn = vu.exports[name];
+    vu.current.scenario = '';
+    if (typeof fn !== 'function') return done({ result: null, error: null, aborted: null, samples: [] });
+    const arg = argJson === '' ? undefined : JSON.parse(argJson);
+    runGuarded(
+      () => (fn as (d: unknown) => unknown)(arg),
+      name,
+      vu.host.now(),
+      (o, value) => {
+        const samples = o.samples.filter((s) => s[0] !== 'iterations' && s[0] !== 'iteration_duration');
+        let result: string | null = null;
+        if (o.error === null && o.aborted === null) {
+          try {
+            result = value === undefined ? '' : JSON.stringify(value);
+          } catch (e) {
+            const error = `${name}() returned data that is not JSON-serialisable: ${(e as Error).message}`;
+            return done({ result: null, error, aborted: null, samples });
+          }
+        }
+        done({ result, error: o.error, aborted: o.aborted, samples });
+      },
+    );
+  }
+
+  return {
+    finishIteration,
+    iterate,
+    lifecycle,
+    setSetupData(json: string): void {
+      setupData = json === '' ? undefined : JSON.parse(json);
+    },
+  };
+}
