@@ -6,9 +6,10 @@
 //   node --import ./cli/ts-register.js bench/soak.ts [--minutes 30] [--rate-scale 1] [--warmup-minutes 10]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../config/index.ts';
+import { loadRunDir } from '../core/layout.ts';
 import {
   applyOverrides,
   parseProfiles,
@@ -106,7 +107,7 @@ const loadSeconds = (Date.now() - t0) / 1000;
 console.log(load.stdout.split('\n').slice(-20).join('\n'));
 
 // Response statuses of the login requests, from the run's metric stream.
-const runDir = join(repoRoot, 'reports', 'output', 'load', runId);
+const runDir = loadRunDir(runId);
 const statuses = new Map<string, number>();
 let firstMs = Infinity;
 let lastMs = 0;
@@ -178,7 +179,7 @@ const csv = [
 writeResult('soak-rss.csv', csv.join('\n') + '\n');
 const md = `# Soak: reference under the soak profile
 
-Run \`${runId}\` (load folder \`reports/output/load/${runId}/\`), ${new Date(t0).toISOString()}, ${minutes} min:
+Run \`${runId}\` (load folder \`${relative(repoRoot, runDir)}/\`), ${new Date(t0).toISOString()}, ${minutes} min:
 profile \`soak\` with stage durations x${durationScale.toFixed(4)} and rates x${rateScale}
 (\`LOAD_DURATION_SCALE=${loadEnv.LOAD_DURATION_SCALE} LOAD_RATE_SCALE=${rateScale}\`: stages
 ${profile.stages.map((s) => `${s.duration}→${s.target}/s`).join(', ')}, maxVUs ${profile.maxVUs}), local engine, hash cost fast,

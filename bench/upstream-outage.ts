@@ -5,10 +5,11 @@
 //   node --import ./cli/ts-register.js bench/upstream-outage.ts [--seconds 45] [--kill-at 15] [--down 8] [--rate 10]
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../config/index.ts';
+import { loadRunDir } from '../core/layout.ts';
 import { loadSpec } from '../contract/validator/spec.ts';
 import { ResponseValidator } from '../contract/validator/validator.ts';
 import { MAIN_ACCOUNT } from '../reference/accounts.ts';
@@ -48,7 +49,7 @@ const accounts = 20;
 const scratch = mkdtempSync(join(tmpdir(), 'bench-outage-'));
 const accountsFile = join(scratch, 'accounts.json');
 const runId = `outage-${utcStamp()}`;
-const runDir = join(repoRoot, 'reports', 'output', 'load', runId);
+const runDir = loadRunDir(runId);
 const loadEnv = {
   LOAD_STAGES: `1s:${rate},${seconds - 1}s:${rate}`,
   LOAD_MAX_VUS: String(accounts),
@@ -247,7 +248,7 @@ console.log(`outage: load report ${htmlPath}`);
 
 const md = `# Upstream outage: identity killed mid-load, then restarted
 
-Run \`${runId}\` (\`reports/output/load/${runId}/\`, load report \`report.html\` there), ${new Date(loadStartMs).toISOString()}:
+Run \`${runId}\` (\`${relative(repoRoot, runDir)}/\`, load report \`report.html\` there), ${new Date(loadStartMs).toISOString()}:
 profile \`smoke\` reshaped to ${rate} logins/s for ${seconds} s (\`LOAD_STAGES=${loadEnv.LOAD_STAGES}\`), local engine,
 hash cost fast, identity as its own process killed with SIGKILL at +${killAtS} s and restarted on the same port ${downS} s later.
 A probe sent the main account's login every 50 ms throughout.

@@ -6,7 +6,7 @@ import { createApp } from './app.ts';
 import { DEFECTS, defectByName } from './defects.ts';
 import { closeServer, listenOnLoopback, onShutdown, runEntry } from './entry.ts';
 import { appendFileSync } from 'node:fs';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../core/files.ts';
 import { createHttpServer } from './http.ts';
 import { deadUpstreamUrl, identityClient } from './identity/client.ts';
 import { startIdentity } from './launch.ts';
@@ -24,7 +24,9 @@ runEntry('reference', async () => {
   let shuttingDown = false;
   if (options.accountsOut !== undefined) {
     try {
-      writeFileAtomic(options.accountsOut, `${JSON.stringify(loadAccounts(options.loadAccounts), null, 2)}\n`);
+      writeFileAtomic(options.accountsOut, `${JSON.stringify(loadAccounts(options.loadAccounts), null, 2)}\n`, {
+        mode: 0o600,
+      });
     } catch (error) {
       throw new Error(`cannot write --accounts-out ${options.accountsOut}: ${(error as Error).message}`, {
         cause: error,

@@ -1,14 +1,17 @@
 // Shared pieces of the long-running benchmarks: run `npm run load` / `npm run k6` as a child, sample a process's RSS,
-// read a k6 JSON-lines metric stream, and write a result file atomically under reports/output/bench/.
+// read a k6 JSON-lines metric stream, and write a result file atomically under $REPORTS_DIR/bench/.
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../../config/index.ts';
+import { writeFileAtomic } from '../../core/files.ts';
+import { outputPaths } from '../../core/layout.ts';
 import { startIdentity, startReference } from '../../reference/launch.ts';
 import type { RunningIdentity, RunningReference } from '../../reference/launch.ts';
 
-export const benchOutputDir = join(repoRoot, 'reports', 'output', 'bench');
+/** $REPORTS_DIR/bench: every benchmark's results. */
+export const benchOutputDir = outputPaths().bench;
 
 export interface ChildResult {
   code: number;
@@ -92,13 +95,10 @@ export async function eachPoint(file: string, onPoint: (p: MetricPoint) => void)
   }
 }
 
-/** Temp file then rename: an interrupted benchmark never leaves a half-written result that looks complete. */
+/** Atomic: an interrupted benchmark never leaves a half-written result that looks complete. */
 export function writeResult(name: string, text: string): string {
-  mkdirSync(benchOutputDir, { recursive: true });
   const path = join(benchOutputDir, name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text);
   return path;
 }
 

@@ -4,10 +4,12 @@
 // still catch the defect it exists to catch — and the table shows what it did. Exit 1 when any scenario disagrees.
 // Loopback only; every run is bounded by Playwright's timeouts.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
+import { writeFileAtomic } from '../../core/files.ts';
+import { outputPaths } from '../../core/layout.ts';
 import { runMain, UserError } from '../../core/main.ts';
 import { startReference } from '../../reference/launch.ts';
 import type { RunningReference } from '../../reference/launch.ts';
@@ -193,7 +195,7 @@ function contractRunner(workDir: string): (env: Record<string, string>, args?: r
     writeFileSync(join(reportsDir, 'run.log'), log);
     let report: JsonReport = {};
     try {
-      report = JSON.parse(readFileSync(join(reportsDir, 'contract', 'results.json'), 'utf8')) as JsonReport;
+      report = JSON.parse(readFileSync(outputPaths(reportsDir).contractResults, 'utf8')) as JsonReport;
     } catch {
       // No report: the run died before Playwright wrote one; the exit code and log say why.
     }
@@ -235,10 +237,8 @@ async function main(): Promise<number> {
     );
   }
   const table = ['| scenario | expected | held | observed |', '|---|---|---|---|', ...rows].join('\n');
-  const out = join(loadConfig().reportsDir, 'selftest', 'deployments.md');
-  mkdirSync(join(loadConfig().reportsDir, 'selftest'), { recursive: true });
-  writeFileSync(`${out}.tmp`, `# The suite on realistic deployments\n\n${table}\n`);
-  renameSync(`${out}.tmp`, out);
+  const out = join(outputPaths(loadConfig().reportsDir).selftest, 'deployments.md');
+  writeFileAtomic(out, `# The suite on realistic deployments\n\n${table}\n`);
   // Kept when a scenario disagreed: each run's log and Playwright report are the evidence.
   if (failures === 0) rmSync(workDir, { recursive: true, force: true });
   else console.log(`selftest:deployments: runs kept in ${workDir}`);

@@ -7,10 +7,12 @@
 // test and the coverage gate. Any survivor, any failure on the healthy reference, or any target whose tests did not
 // run fails the self-test.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, repoRoot } from '../../config/index.ts';
+import { writeFileAtomic } from '../../core/files.ts';
+import { outputPaths } from '../../core/layout.ts';
 import { UserError, runMain } from '../../core/main.ts';
 import { DEFECTS } from '../../reference/defects.ts';
 import { faultBaseUrl, HEALTHY, startMultiplexReference, targetBaseUrl } from '../../reference/multiplex.ts';
@@ -220,12 +222,6 @@ function judge(defect: (typeof DEFECTS)[number] | undefined, phase: Phase): RunO
   };
 }
 
-function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
-}
-
 runMain('selftest', async () => {
   const options = parseArgs(process.argv.slice(2));
   const config = loadConfig();
@@ -241,7 +237,7 @@ runMain('selftest', async () => {
     throw new UserError((error as Error).message.split('\n')[0] ?? String(error));
   }
   // A partial run (--only) never overwrites the full mutation table that reports link to.
-  const outDir = join(config.reportsDir, 'selftest', ...(options.only === undefined ? [] : ['partial']));
+  const outDir = join(outputPaths(config.reportsDir).selftest, ...(options.only === undefined ? [] : ['partial']));
   const runDir = join(outDir, 'run');
   const killedDir = join(runDir, 'killed');
   rmSync(runDir, { recursive: true, force: true });
@@ -351,9 +347,9 @@ runMain('selftest', async () => {
     healthy: outcomes.find((o) => o.name === 'healthy')?.verdict ?? 'not run',
     outcomes,
   };
-  writeAtomically(join(outDir, 'selftest.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeAtomically(join(outDir, 'selftest.md'), renderMarkdown(summary));
-  writeAtomically(join(outDir, 'index.html'), renderHtml(summary));
+  writeFileAtomic(join(outDir, 'selftest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(join(outDir, 'selftest.md'), renderMarkdown(summary));
+  writeFileAtomic(join(outDir, 'index.html'), renderHtml(summary));
   console.log(
     `selftest: ${mutants.length} defects, ${killed} killed, ${summary.survived} survived, ${falsePositives} false positives, ${errors} errors — mutation score ${summary.mutationScore ?? '-'}% — healthy reference: ${summary.healthy} — wall ${wallSeconds} s`,
   );

@@ -2,10 +2,11 @@
 // at least once, unless waived with a reason), coverage.json, and the Allure environment (target, spec, commit).
 // A missed response turns the run's verdict to failed, so `npm run contract` exits non-zero.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { loadConfig } from '../../config/index.ts';
+import { writeFileAtomic } from '../../core/files.ts';
+import { outputPaths } from '../../core/layout.ts';
 import { loadSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
 import { targetEnv } from './target-env.ts';
@@ -52,13 +53,6 @@ export function evaluateCoverage(
       ? `every documented response validated (${covered.length} covered, ${waived.length} waived)`
       : `not validated: ${missed.map((m) => `${m.status} ${m.mediaType}`).join(', ')}`;
   return { covered, missed, waived, gate: { applied: complete, passed, note } };
-}
-
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
 }
 
 function commit(): string {
@@ -130,7 +124,7 @@ export default class ContractReporter implements Reporter {
     const counts = new Map([...this.validated].map(([k, v]) => [k, v.size]));
     const documented = new ResponseValidator(spec).documentedResponses();
     const report = evaluateCoverage(documented, counts, config.contractWaivers, filter.complete, filter.reason);
-    writeAtomically(join(config.reportsDir, 'contract', 'coverage.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(outputPaths(config.reportsDir).contractCoverage, `${JSON.stringify(report, null, 2)}\n`);
     for (const w of report.waived) console.log(`contract coverage: ${w.status} ${w.mediaType} waived — ${w.reason}`);
     if (!report.gate.passed) {
       console.log(
@@ -171,6 +165,6 @@ export default class ContractReporter implements Reporter {
     const text = Object.entries(entries)
       .map(([k, v]) => `${k}=${v.replace(/\\/g, '\\\\').replace(/\n/g, ' ')}`)
       .join('\n');
-    writeAtomically(join(this.allureResultsDir, 'environment.properties'), `${text}\n`);
+    writeFileAtomic(join(this.allureResultsDir, 'environment.properties'), `${text}\n`);
   }
 }

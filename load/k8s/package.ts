@@ -4,11 +4,12 @@
 //        [--out reports/output/k8s]
 // Writes configmap.yaml, testrun.yaml, results-pvc.yaml, results-reader.yaml (each via a temp file + rename).
 // Bad input: one line on stderr, exit 2, nothing written. No cluster is contacted: it only prints commands.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { writeFileAtomic } from '../../core/files.ts';
 import {
   collectFiles,
   configMap,
@@ -84,12 +85,6 @@ function options(argv: string[]): { opts: PackageOptions; outDir: string } {
   return { opts, outDir: values.out };
 }
 
-function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
-
 export function main(argv: string[]): number {
   try {
     const { opts, outDir } = options(argv);
@@ -111,7 +106,7 @@ export function main(argv: string[]): number {
       ['results-pvc.yaml', resultsClaim(opts)],
       ['results-reader.yaml', resultsReader(opts)],
     ];
-    for (const [name, doc] of docs) writeAtomically(join(absOut, name), header + stringify(doc, { lineWidth: 0 }));
+    for (const [name, doc] of docs) writeFileAtomic(join(absOut, name), header + stringify(doc, { lineWidth: 0 }));
     const shown = relative(process.cwd(), absOut) || '.';
     console.log(`packaged ${files.length} files (${bytes} bytes) into ${shown}/`);
     console.log(kubectlCommands(opts, shown).join('\n'));

@@ -1,7 +1,6 @@
 // One test run on the node engine: load the script, init VUs, setup(), run the scenarios, teardown(), thresholds,
 // summary and outputs. Returns k6's exit code.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../../../core/files.ts';
 import { bundleScript, loadEngineCode } from './bundle.ts';
 import { formatDuration } from './duration.ts';
 import { EngineError, EXIT, invalidConfig, scriptError } from './errors.ts';
@@ -39,14 +38,6 @@ export interface RunResult {
 }
 
 const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
-
-function writeAtomic(path: string, content: string): void {
-  const full = resolve(path);
-  mkdirSync(dirname(full), { recursive: true });
-  const tmp = `${full}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, full);
-}
 
 function describeScenario(s: Scenario): string {
   const gs = `gracefulStop: ${formatDuration(s.gracefulStopMs)}`;
@@ -408,7 +399,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
       trendStats,
     );
     if (json) await json.close();
-    if (o.summaryExport) writeAtomic(o.summaryExport, JSON.stringify(legacyExport(summary), null, 2));
+    if (o.summaryExport) writeFileAtomic(o.summaryExport, JSON.stringify(legacyExport(summary), null, 2));
     for (const w of warnings) err(`WARN[${stamp()}] ${w}\n`);
 
     const header = `     engine: node (k6-compatible local engine) · script: ${o.script}${segment.isFull ? '' : ` · segment ${segment.label}`}`;
@@ -426,7 +417,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
           const text = typeof content === 'string' ? content : JSON.stringify(content);
           if (key === 'stdout') out(text);
           else if (key === 'stderr') err(text);
-          else writeAtomic(key, text);
+          else writeFileAtomic(key, text);
         }
       }
     }
