@@ -1,6 +1,8 @@
 // The one typed configuration loader. Precedence: process env > `.env` > `config/environments/<TARGET_ENV>.env`.
 // Every problem is a ConfigError whose message is one line naming the variable and what is expected.
 // NODE_EXTRA_CA_CERTS and the proxy variables come from the process environment only (Node and k6 read them there).
+import { createPublicKey } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,12 @@ export interface SuiteConfig {
   readonly contractWaivers: ReadonlyMap<number, string>;
   /** JWT_ALG_ALLOWLIST: JWS `alg` values a login may issue. `none` is never allowed. */
   readonly jwtAlgAllowList: readonly string[];
+  /** JWT_JWKS_URL: where the target publishes its JWT signing keys (a JWKS), to verify the jwt's signature. */
+  readonly jwtJwksUrl: string | undefined;
+  /** JWT_PUBLIC_KEY (PEM, a JWK, or a file holding one), checked and kept as an SPKI PEM; wins over JWT_JWKS_URL. */
+  readonly jwtPublicKey: string | undefined;
+  /** CORS_ALLOWED_ORIGINS: origins this environment may reflect with credentials (scheme://host[:port]). */
+  readonly corsAllowedOrigins: readonly string[];
   /** ALLOW_REMOTE_LOAD: non-loopback hostnames a load run may target. */
   readonly allowRemoteLoad: readonly string[];
   /** REPORTS_DIR as an absolute path, default `reports/output`. */
@@ -67,6 +75,10 @@ export const variables = {
   CONTRACT_WAIVERS:
     'comma-separated status=reason entries waiving documented responses this environment cannot produce',
   JWT_ALG_ALLOWLIST: `comma-separated JWS alg values accepted (default ${defaultJwtAlgs.join(',')}); none is refused`,
+  JWT_JWKS_URL: "optional: the target's JWKS URL, so the jwt's signature is verified (the managed reference: its own)",
+  JWT_PUBLIC_KEY:
+    'optional: the public key that signs the jwt (PEM, a JWK, or a file holding one); wins over JWT_JWKS_URL',
+  CORS_ALLOWED_ORIGINS: 'comma-separated origins the target may reflect with Access-Control-Allow-Credentials: true',
   ALLOW_REMOTE_LOAD: 'comma-separated hostnames a load run may target besides loopback',
   REPORTS_DIR: 'where reports are written (default reports/output)',
   PROBE_IDENTIFIER: 'optional second account that takes the wrong-password probes (lockout-safe runs)',
@@ -162,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     loadAccountsFile: parseReadableFile('LOAD_ACCOUNTS_FILE', nonEmpty(vars.LOAD_ACCOUNTS_FILE)),
     contractWaivers: parseWaivers(nonEmpty(vars.CONTRACT_WAIVERS)),
     jwtAlgAllowList: parseAlgs(nonEmpty(vars.JWT_ALG_ALLOWLIST)),
+    jwtJwksUrl: parseJwksUrl(nonEmpty(vars.JWT_JWKS_URL)),
+    jwtPublicKey: parsePublicKey(nonEmpty(vars.JWT_PUBLIC_KEY)),
+    corsAllowedOrigins: parseOrigins(nonEmpty(vars.CORS_ALLOWED_ORIGINS)),
     allowRemoteLoad: splitList(nonEmpty(vars.ALLOW_REMOTE_LOAD)).map((h) => h.toLowerCase()),
     reportsDir: reportsDirFrom(vars.REPORTS_DIR),
     probe: parseProbe(nonEmpty(vars.PROBE_IDENTIFIER), nonEmpty(vars.PROBE_PASSWORD), nonEmpty(vars.LOGIN_IDENTIFIER)),
@@ -186,6 +201,13 @@ export function describeConfig(config: SuiteConfig): Record<string, string> {
     LOAD_ACCOUNTS_FILE: config.loadAccountsFile ?? '(unset)',
     CONTRACT_WAIVERS: [...config.contractWaivers].map(([s, r]) => `${s}=${r}`).join(', ') || '(none)',
     JWT_ALG_ALLOWLIST: config.jwtAlgAllowList.join(','),
+    JWT_JWKS_URL:
+      config.jwtJwksUrl ?? '(unset: the managed reference publishes its own; a remote target is not verified)',
+    JWT_PUBLIC_KEY:
+      config.jwtPublicKey === undefined
+        ? '(unset)'
+        : `(set: ${createPublicKey(config.jwtPublicKey).asymmetricKeyType ?? 'key'})`,
+    CORS_ALLOWED_ORIGINS: config.corsAllowedOrigins.join(',') || '(none: no origin may be reflected with credentials)',
     ALLOW_REMOTE_LOAD: config.allowRemoteLoad.join(',') || '(none)',
     REPORTS_DIR: config.reportsDir,
     PROBE_IDENTIFIER:
@@ -320,6 +342,69 @@ function parseAlgs(value: string | undefined): readonly string[] {
   }
   if (algs.length === 0) throw new ConfigError('JWT_ALG_ALLOWLIST is empty: list JWS algs such as ES256,EdDSA');
   return algs;
+}
+
+function parseJwksUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      `JWT_JWKS_URL="${value}" is not a valid URL: expected e.g. https://auth.example.com/.well-known/jwks.json`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`JWT_JWKS_URL="${value}" must use http or https, not ${url.protocol.slice(0, -1)}`);
+  }
+  return url.href;
+}
+
+/** PEM text, a JWK (JSON), or a file holding either (relative to the repository root): checked, returned as SPKI PEM. */
+function parsePublicKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const inline = value.startsWith('-----BEGIN') || value.startsWith('{');
+  let text = value;
+  if (!inline) {
+    const path = isAbsolute(value) ? value : resolve(repoRoot, value);
+    try {
+      text = readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(
+        `JWT_PUBLIC_KEY="${value}" is neither a PEM nor a JWK, and not a readable file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  try {
+    const key = text.startsWith('{')
+      ? createPublicKey({ key: JSON.parse(text) as JsonWebKey, format: 'jwk' })
+      : createPublicKey(text.replace(/\\n/g, '\n'));
+    // createPublicKey derives the public half of a private key: refuse one, a private key has no place here.
+    if (/PRIVATE KEY/.test(text) || /"d"\s*:/.test(text)) throw new Error('a private key');
+    return key.export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    const where = inline ? 'JWT_PUBLIC_KEY' : `JWT_PUBLIC_KEY="${value}"`;
+    throw new ConfigError(
+      `${where} is not a usable public key: expected a PEM public key (-----BEGIN PUBLIC KEY-----) or a public JWK`,
+    );
+  }
+}
+
+function parseOrigins(value: string | undefined): readonly string[] {
+  return splitList(value).map((origin) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || url.origin === 'null' || url.origin !== origin.replace(/\/$/, '').toLowerCase()) {
+      throw new ConfigError(
+        `CORS_ALLOWED_ORIGINS entry "${origin}" is not an origin: expected scheme://host[:port], e.g. https://app.example.com`,
+      );
+    }
+    return url.origin;
+  });
 }
 
 function splitList(value: string | undefined): string[] {

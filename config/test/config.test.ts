@@ -185,3 +185,36 @@ test('bad config: unreadable LOAD_ACCOUNTS_FILE', { skip: process.getuid?.() ===
   chmodSync(file, 0o000);
   expectError({ LOAD_ACCOUNTS_FILE: file }, /is not readable \(EACCES\)/);
 });
+
+test('JWT_PUBLIC_KEY: PEM, JWK or a file holding one, kept as SPKI PEM; JWT_JWKS_URL and CORS_ALLOWED_ORIGINS', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const jwk = JSON.stringify(publicKey.export({ format: 'jwk' }));
+  const file = join(dir, 'jwt-public.pem');
+  writeFileSync(file, pem);
+  for (const value of [pem, pem.replace(/\n/g, '\\n'), jwk, file]) {
+    assert.equal(loadConfig({ JWT_PUBLIC_KEY: value }).jwtPublicKey, pem);
+  }
+  const config = loadConfig({
+    JWT_JWKS_URL: 'https://auth.example.test/.well-known/jwks.json',
+    CORS_ALLOWED_ORIGINS: 'https://app.example.test, http://localhost:3000',
+  });
+  assert.equal(config.jwtJwksUrl, 'https://auth.example.test/.well-known/jwks.json');
+  assert.deepEqual(config.corsAllowedOrigins, ['https://app.example.test', 'http://localhost:3000']);
+  assert.equal(describeConfig(loadConfig({ JWT_PUBLIC_KEY: pem })).JWT_PUBLIC_KEY, '(set: ed25519)');
+  const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  expectError({ JWT_PUBLIC_KEY: privatePem }, /JWT_PUBLIC_KEY is not a usable public key/);
+  expectError({ JWT_PUBLIC_KEY: '{"kty":"OKP"}' }, /JWT_PUBLIC_KEY is not a usable public key/);
+  expectError(
+    { JWT_PUBLIC_KEY: join(dir, 'missing.pem') },
+    /is neither a PEM nor a JWK, and not a readable file \(ENOENT\)/,
+  );
+  expectError({ JWT_JWKS_URL: 'ftp://x.test/jwks' }, /JWT_JWKS_URL=.* must use http or https/);
+  expectError({ JWT_JWKS_URL: 'not a url' }, /JWT_JWKS_URL="not a url" is not a valid URL/);
+  expectError(
+    { CORS_ALLOWED_ORIGINS: 'https://app.example.test/path' },
+    /CORS_ALLOWED_ORIGINS entry .* is not an origin/,
+  );
+  expectError({ CORS_ALLOWED_ORIGINS: 'app.example.test' }, /is not an origin/);
+});
