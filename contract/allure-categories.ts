@@ -1,6 +1,7 @@
-// The Allure categories of the contract's results, in one place: the Allure 3 report build (reports/allure/build.ts)
-// passes them in its config — Allure 3 reads categories only from there — and allure-playwright writes them into the
-// results folder for Allure 2 users (contract/playwright.config.ts). First match wins.
+// The Allure categories of the contract's results, in one place: the Allure 3 config (allurerc.ts at the root, used by
+// `npm run report:allure` and by `npx allure ...`) imports them — Allure 3 reads categories only from its config — and
+// allure-playwright writes them into the results folder for Allure 2 users (contract/playwright.config.ts).
+// First match wins.
 import { clauses } from './clauses.ts';
 import type { ClauseKind } from './clauses.ts';
 
@@ -34,4 +35,4 @@ export const allureCategories = [
     messageRegex: `[\\s\\S]*\\[(${clauseIds('contract', 'hardening')})\\][\\s\\S]*`,
     matchedStatuses: ['failed', 'broken'],
   },
-];
+] as const; // literal statuses, so allurerc.ts can type-check them against Allure 3's config type

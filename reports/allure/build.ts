@@ -1,12 +1,11 @@
 // npm run report:allure -- [--run DIR] [--no-load]
 // Adds the latest load run's thresholds and checks to reports/output/allure-results (next to the contract suite's
 // results), then renders one Allure 3 report (Awesome, single file) into reports/output/allure-report, keeping the
-// history of every run in reports/output/history/allure-history.jsonl.
-import { allureCategories } from '../../contract/allure-categories.ts';
+// history of every run in reports/output/history/allure-history.jsonl. The settings (name, categories, history,
+// plugins) are the root allurerc.ts, the one Allure config, which `npx allure generate|open` read as well.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/files.ts';
@@ -21,7 +20,6 @@ export interface AllureBuildOptions {
   paths?: OutputPaths;
   /** Load run to bridge; undefined = the latest one if any; null = none. */
   runDir?: string | null;
-  reportName?: string;
 }
 
 export interface AllureBuildResult {
@@ -33,6 +31,9 @@ export interface AllureBuildResult {
 
 // The package exports only dist/index.js; its CLI entry sits one level above.
 const allureCli = join(dirname(createRequire(import.meta.url).resolve('allure')), '..', 'cli.js');
+
+/** The Allure 3 config (root allurerc.ts): its folders follow REPORTS_DIR, which the build sets to `paths.root`. */
+export const allureConfigFile = join(repoRoot, 'allurerc.ts');
 
 export async function buildAllureReport(o: AllureBuildOptions = {}): Promise<AllureBuildResult> {
   const paths = o.paths ?? outputPaths();
@@ -55,42 +56,22 @@ export async function buildAllureReport(o: AllureBuildOptions = {}): Promise<All
       `no Allure results in ${paths.allureResults}: run the contract suite (npm run contract) or a load run first`,
     );
   }
-  const configDir = mkdtempSync(join(tmpdir(), 'allurerc-'));
-  const config = join(configDir, 'allurerc.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      name: o.reportName ?? 'VOS OMS login: contract and load',
-      output: paths.allureReport,
-      historyPath: paths.allureHistory,
-      historyLimit: 50,
-      categories: allureCategories,
-      plugins: {
-        awesome: {
-          options: {
-            singleFile: true,
-            reportLanguage: 'en',
-            reportName: o.reportName ?? 'VOS OMS login: contract and load',
-          },
-        },
-      },
-    }),
-  );
-  try {
-    rmSync(paths.allureReport, { recursive: true, force: true });
-    const run = spawnSync(process.execPath, [allureCli, 'generate', paths.allureResults, '--config', config], {
+  rmSync(paths.allureReport, { recursive: true, force: true });
+  const run = spawnSync(
+    process.execPath,
+    [allureCli, 'generate', paths.allureResults, '--config', allureConfigFile, '--output', paths.allureReport],
+    {
       cwd: repoRoot,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
+      // allurerc.ts takes its output and history paths from REPORTS_DIR: the same root as this build's.
+      env: { ...process.env, REPORTS_DIR: paths.root, NO_COLOR: '1' },
       timeout: 120_000,
-    });
-    if (run.status !== 0) {
-      const why =
-        `${run.stderr}${run.stdout}`.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${run.status ?? run.signal}`;
-      throw new InputError(`allure generate failed: ${why}`);
-    }
-  } finally {
-    rmSync(configDir, { recursive: true, force: true });
+    },
+  );
+  if (run.status !== 0) {
+    const why =
+      `${run.stderr}${run.stdout}`.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${run.status ?? run.signal}`;
+    throw new InputError(`allure generate failed: ${why}`);
   }
   const indexHtml = join(paths.allureReport, 'index.html');
   if (!existsSync(indexHtml)) throw new InputError(`allure generate wrote no index.html under ${paths.allureReport}`);
