@@ -1,17 +1,9 @@
-// What both process entries (server.ts, identity/server.ts) share: one-line errors, listening, graceful shutdown.
+// What the process entries (server.ts, identity/server.ts, multiplex-server.ts) share: listening and graceful
+// shutdown. Each runs under core/main.ts runMain(..., { service: true }): a failure is one line `label: message` on
+// stderr (no stack), exit 2 for a UserError (UsageError) and 1 for a failed start.
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Server } from 'node:net';
-import { UsageError } from './options.ts';
-
-/** Run an entry's main; a failure prints one line `label: message` on stderr (no stack) and exits non-zero. */
-export function runEntry(label: string, main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${label}: ${message.split('\n')[0]}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  });
-}
 
 export function listenOnLoopback(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -7,8 +7,12 @@ import { defectByName } from './defects.ts';
 import type { HashCost } from './hashing.ts';
 import { HASH_COSTS } from './hashing.ts';
 import { IDENTITY_SCHEME } from './identity/wire.ts';
+import { UserError } from '../core/errors.ts';
 
-export class UsageError extends Error {}
+/** A bad flag or REFERENCE_* value: exit 2, one line (a UserError, see core/errors.ts). */
+export class UsageError extends UserError {
+  override readonly name = 'UsageError';
+}
 
 interface FlagSpec {
   /** Environment variable read when the flag is absent. */

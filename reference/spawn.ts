@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
+import { UserError } from '../core/errors.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TS_REGISTER = join(REPO_ROOT, 'cli', 'ts-register.js');
@@ -31,7 +32,10 @@ export interface ListeningChild {
   stop(): Promise<void>;
 }
 
-export class StartError extends Error {}
+/** The service did not come up (exited, timed out, could not be spawned): one line, no stack (a UserError). */
+export class StartError extends UserError {
+  override readonly name = 'StartError';
+}
 
 export function spawnListening(entry: string, args: readonly string[], options: SpawnOptions): Promise<ListeningChild> {
   // --exit-on-stdin-close: if this process dies without calling stop(), the child sees EOF and exits too.

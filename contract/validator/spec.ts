@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parseDocument } from 'yaml';
+import { UserError } from '../../core/errors.ts';
 
 export const pinnedSpecPath = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -30,7 +31,7 @@ export const pinnedSpecPath = join(
 );
 
 /** Bad input: the message is one line naming the file and what is wrong with it. */
-export class SpecError extends Error {
+export class SpecError extends UserError {
   override readonly name = 'SpecError';
 }
 

@@ -22,10 +22,11 @@ import {
   unresolvedReferences,
 } from './manifests.ts';
 import type { PackageOptions } from './manifests.ts';
+import { UserError } from '../../core/errors.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-class InputError extends Error {}
+class InputError extends UserError {}
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

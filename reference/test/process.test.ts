@@ -109,7 +109,7 @@ describe('processes', { concurrency: true }, () => {
   test('a bad flag fails the start with its one line', async () => {
     await assert.rejects(
       startReference({ failRate: 2, hashCost: 'fast' }),
-      /^Error: reference exited \(2\) before listening: reference: --fail-rate="2" must be a number from 0 to 1/,
+      /^StartError: reference exited \(2\) before listening: reference: --fail-rate="2" must be a number from 0 to 1/,
     );
   });
 

@@ -9,12 +9,13 @@ import { formats, render } from './format.ts';
 import type { Format } from './format.ts';
 import { dereference, loadSpec, pinnedSpecPath, SpecError } from '../../contract/validator/spec.ts';
 import type { JsonObject } from '../../contract/validator/spec.ts';
+import { UserError } from '../../core/errors.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const pinnedSpec = relative(repoRoot, pinnedSpecPath);
 const usage = 'usage: npm run spec:diff -- [--base FILE] [--format text|markdown|json] <newer-spec.yaml|json>';
 
-class UsageError extends Error {}
+class UsageError extends UserError {}
 
 function parse(argv: string[]): { base: string; baseLabel: string; next: string; format: Format } {
   let parsed;
