@@ -3,7 +3,18 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['config', 'core', 'contract', 'reference', 'reports', 'load/engine', 'load/k8s', 'cli', 'tools', '.github'];
+const roots = [
+  'config',
+  'core',
+  'contract',
+  'reference',
+  'reports',
+  'load/engine',
+  'load/k8s',
+  'cli',
+  'tools',
+  '.github',
+];
 const filter = process.argv.slice(2);
 
 function findTests(dir: string, inTestDir: boolean): string[] {
