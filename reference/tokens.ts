@@ -1,7 +1,7 @@
 // The session JWT: EdDSA (Ed25519) over a key pair made at start, so the private key never leaves the process.
 // Signed with node:crypto's one-shot sign(), synchronously: WebCrypto's sign (what jose uses) runs as a job on
 // libuv's thread pool, i.e. two thread hand-offs per login on a machine whose cores are busy with argon2id
-// (see bench/login-throughput.ts). Tests verify the tokens with jose, an independent implementation.
+// (see bench/reference/login-throughput.ts). Tests verify the tokens with jose, an independent implementation.
 // The public key is published as a JWKS (GET /.well-known/jwks.json, see app.ts), as identity providers do, and the
 // header names it by `kid` (its RFC 7638 thumbprint), so a client can verify the signature.
 import type { KeyObject } from 'node:crypto';

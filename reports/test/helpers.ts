@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSyntheticRun, type SyntheticRunOptions } from '../bench/synthetic-run.ts';
+import { writeSyntheticRun, type SyntheticRunOptions } from './synthetic-run.ts';
 import { outputPaths, type OutputPaths } from '../../core/layout.ts';
 
 export const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writeSyntheticRun } from '../bench/synthetic-run.ts';
+import { writeSyntheticRun } from './synthetic-run.ts';
 import { analysisSchema, analyzeRun, loadAnalysis, readFreshAnalysis } from '../load-report/analyze.ts';
 import { buildLoadReport } from '../load-report/build.ts';
 import { makeRun, tempPaths } from './helpers.ts';

@@ -1,14 +1,14 @@
 // Benchmark: load report build time and peak memory for a synthetic 10-minute run's metric stream (target <= 5 s).
-//   node --import ./cli/ts-register.js reports/bench/build-report.ts [--rps 100] [--minutes 10] [--runs 3]
+//   node --import ./cli/ts-register.js bench/reports/build-report.ts [--rps 100] [--minutes 10] [--runs 3]
 // Prints figures; asserts nothing. Each build runs in its own process; a 2-minute stream is built too, to show that
 // peak memory follows the number of buckets, not the length of the run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../lib/files.ts';
+import { InputError } from '../../reports/lib/files.ts';
 import { runMain } from '../../core/main.ts';
-import { writeSyntheticRun } from './synthetic-run.ts';
+import { writeSyntheticRun } from '../../reports/test/synthetic-run.ts';
 
 interface Figures {
   ms: number;
@@ -19,7 +19,7 @@ interface Figures {
 }
 
 function child(args: string[]): Figures {
-  const r = spawnSync(process.execPath, ['--import', './cli/ts-register.js', 'reports/bench/build-once.ts', ...args], {
+  const r = spawnSync(process.execPath, ['--import', './cli/ts-register.js', 'bench/reports/build-once.ts', ...args], {
     encoding: 'utf8',
     timeout: 300_000,
   });

@@ -2,19 +2,19 @@
 // restarted on the same port. Figures: statuses while it is down (goal: only the documented 502, its body valid against
 // the pinned spec), the time from the restarted identity listening to the first 200 (goal < 1 s), the slowest login
 // (nothing hangs), the run finishing on schedule, and the outage window as the load report's time series shows it.
-//   node --import ./cli/ts-register.js bench/upstream-outage.ts [--seconds 45] [--kill-at 15] [--down 8] [--rate 10]
+//   node --import ./cli/ts-register.js bench/load/upstream-outage.ts [--seconds 45] [--kill-at 15] [--down 8] [--rate 10]
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../config/index.ts';
-import { loadRunDir } from '../core/layout.ts';
-import { loadSpec } from '../contract/validator/spec.ts';
-import { ResponseValidator } from '../contract/validator/validator.ts';
-import { MAIN_ACCOUNT } from '../reference/accounts.ts';
-import { startIdentity } from '../reference/launch.ts';
-import { buildLoadReport } from '../reports/load-report/build.ts';
+import { repoRoot } from '../../config/index.ts';
+import { loadRunDir } from '../../core/layout.ts';
+import { loadSpec } from '../../contract/validator/spec.ts';
+import { ResponseValidator } from '../../contract/validator/validator.ts';
+import { MAIN_ACCOUNT } from '../../reference/accounts.ts';
+import { startIdentity } from '../../reference/launch.ts';
+import { buildLoadReport } from '../../reports/load-report/build.ts';
 import {
   documentedStatuses,
   eachPoint,
@@ -24,7 +24,7 @@ import {
   utcStamp,
   writeResult,
   startReferenceWithOwnIdentity,
-} from './lib/support.ts';
+} from '../lib/support.ts';
 
 const { values } = parseArgs({
   options: {

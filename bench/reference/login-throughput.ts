@@ -14,11 +14,11 @@
 // machine left idle, so an under-fed phase shows.
 import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { loadAccounts } from '../accounts.ts';
-import { hashPassword, HASH_PARAMS, verifyPassword } from '../hashing.ts';
-import { startReference } from '../launch.ts';
+import { loadAccounts } from '../../reference/accounts.ts';
+import { hashPassword, HASH_PARAMS, verifyPassword } from '../../reference/hashing.ts';
+import { startReference } from '../../reference/launch.ts';
 import { cpuMs, machineShares, machineTicks, processFamily } from './process-cpu.ts';
-import { parseFlags, UsageError } from '../options.ts';
+import { parseFlags, UsageError } from '../../reference/options.ts';
 
 const FLAGS = { seconds: {}, rounds: {}, concurrency: {}, accounts: {} } as const;
 

@@ -1,6 +1,6 @@
 // Child process of the report benchmark: builds one load report and prints its own figures as one JSON line, so
 // peak memory is this build's alone (plus the runtime's baseline, measured separately with --baseline).
-import { buildLoadReport } from '../load-report/build.ts';
+import { buildLoadReport } from '../../reports/load-report/build.ts';
 
 const dir = process.argv[2];
 if (process.argv.includes('--baseline') || dir === undefined) {

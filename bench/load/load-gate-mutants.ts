@@ -7,12 +7,12 @@
 // All mutants run at once by default (--concurrency 5): each is CPU-light once started (fast hashing, 6 logins/s), the
 // healthy reference's p95 stays far below the smoke SLO's 400 ms even so (16 ms at load average 15), and the run takes
 // one smoke profile's time instead of three.
-//   node --import ./cli/ts-register.js bench/load-gate-mutants.ts [--only NAME,...] [--concurrency 5]
+//   node --import ./cli/ts-register.js bench/load/load-gate-mutants.ts [--only NAME,...] [--concurrency 5]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluateGate, writeGate } from '../reports/gate/gate.ts';
-import { outputPaths } from '../core/layout.ts';
-import { benchOutputDir, markdownTable, runNpm, textTable, utcStamp, writeResult } from './lib/support.ts';
+import { evaluateGate, writeGate } from '../../reports/gate/gate.ts';
+import { outputPaths } from '../../core/layout.ts';
+import { benchOutputDir, markdownTable, runNpm, textTable, utcStamp, writeResult } from '../lib/support.ts';
 
 interface Mutant {
   name: string;

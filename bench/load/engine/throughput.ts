@@ -12,8 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import { startReference } from '../../../reference/launch.ts';
-import { runTest } from '../src/run.ts';
-import type { SummaryData } from '../src/summary.ts';
+import { runTest } from '../../../load/engine/src/run.ts';
+import type { SummaryData } from '../../../load/engine/src/summary.ts';
 import { warmEndpoint } from './warm-endpoint.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

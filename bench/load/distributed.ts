@@ -4,26 +4,26 @@
 // accounts) used by more than one instance, and the merged percentiles (the reports' stream merge, analyzeRun over
 // the instances' folders) next to exact percentiles of the same samples and next to the single-process run.
 // A last single-process run repeats the first one: the difference between the two is the run-to-run noise.
-//   node --import ./cli/ts-register.js bench/distributed.ts [--rate 20] [--hold 20] [--processes 1,2,4,1]
+//   node --import ./cli/ts-register.js bench/load/distributed.ts [--rate 20] [--hold 20] [--processes 1,2,4,1]
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../config/index.ts';
-import { accountIndexForVu } from '../load/lib/accounts.ts';
+import { repoRoot } from '../../config/index.ts';
+import { accountIndexForVu } from '../../load/lib/accounts.ts';
 import {
   applyOverrides,
   parseProfiles,
   readOverrides,
   scheduledIterations,
   selectProfile,
-} from '../load/lib/profiles.ts';
-import { startReference } from '../reference/launch.ts';
-import { percentile } from '../load/lib/percentile.ts';
-import { runMetaJson, type RunMeta } from '../load/lib/run-meta.ts';
-import { analyzeRun } from '../reports/load-report/analyze.ts';
-import { histogramRelativeError } from '../reports/lib/histogram.ts';
-import { benchOutputDir, eachPoint, markdownTable, runNpm, textTable, utcStamp, writeResult } from './lib/support.ts';
+} from '../../load/lib/profiles.ts';
+import { startReference } from '../../reference/launch.ts';
+import { percentile } from '../../load/lib/percentile.ts';
+import { runMetaJson, type RunMeta } from '../../load/lib/run-meta.ts';
+import { analyzeRun } from '../../reports/load-report/analyze.ts';
+import { histogramRelativeError } from '../../reports/lib/histogram.ts';
+import { benchOutputDir, eachPoint, markdownTable, runNpm, textTable, utcStamp, writeResult } from '../lib/support.ts';
 
 const { values } = parseArgs({
   options: {

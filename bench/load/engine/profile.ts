@@ -1,13 +1,13 @@
 // One engine run against the bench endpoint, for profiling and quick looks (prints one line of figures):
-//   node --import ./cli/ts-register.js load/engine/bench/profile.ts            (closed.ts, 16 VUs, 5 s)
-//   SCRIPT=arrival.ts RATE=2000 VUS=100 SECS=5 node --import ./cli/ts-register.js load/engine/bench/profile.ts
+//   node --import ./cli/ts-register.js bench/load/engine/profile.ts            (closed.ts, 16 VUs, 5 s)
+//   SCRIPT=arrival.ts RATE=2000 VUS=100 SECS=5 node --import ./cli/ts-register.js bench/load/engine/profile.ts
 // OUT=file.ndjson writes k6's JSON lines (e.g. to see when iterations were dropped).
 // Per-thread CPU profiles: add ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (one .cpuprofile per thread);
 // per-thread CPU time: read /proc/<pid>/task/*/stat while it runs (wall-clock profiles overstate on a busy machine).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
-import { runTest } from '../src/run.ts';
+import { runTest } from '../../../load/engine/src/run.ts';
 import { warmEndpoint } from './warm-endpoint.ts';
 
 const serverCode = transformSync(readFileSync(new URL('./target-server.ts', import.meta.url), 'utf8'), {

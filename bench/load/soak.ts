@@ -3,20 +3,20 @@
 // reference processes is sampled every few seconds. Prints and writes figures: RSS after warm-up vs at the end
 // (growth %, goal < 10 %), and every response status seen (goal: only documented ones). A benchmark, not a test:
 // it reports what it measured and exits 1 only when a goal is missed or the run did not complete.
-//   node --import ./cli/ts-register.js bench/soak.ts [--minutes 30] [--rate-scale 1] [--warmup-minutes 10]
+//   node --import ./cli/ts-register.js bench/load/soak.ts [--minutes 30] [--rate-scale 1] [--warmup-minutes 10]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../config/index.ts';
-import { loadRunDir } from '../core/layout.ts';
+import { repoRoot } from '../../config/index.ts';
+import { loadRunDir } from '../../core/layout.ts';
 import {
   applyOverrides,
   parseProfiles,
   readOverrides,
   scheduleDurationMs,
   selectProfile,
-} from '../load/lib/profiles.ts';
+} from '../../load/lib/profiles.ts';
 import {
   documentedStatuses,
   eachPoint,
@@ -27,7 +27,7 @@ import {
   utcStamp,
   writeResult,
   startReferenceWithOwnIdentity,
-} from './lib/support.ts';
+} from '../lib/support.ts';
 
 interface Sample {
   atS: number;
