@@ -1,7 +1,7 @@
 // npm run gate -- [--run DIR] [--baseline FILE|auto] [--require-baseline]
 // One release verdict from the contract results and coverage, the load SLOs and the baseline comparison. Writes
 // reports/output/gate.json ({verdict, checks:[{name,status,detail}]}) and gate.md; exit 0 pass, 1 fail, 2 bad usage.
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/files.ts';
@@ -96,7 +96,6 @@ async function main(): Promise<number> {
   const paths = outputPaths();
   const gate = await evaluateGate({ ...parseArgs(process.argv.slice(2)), paths });
   writeGate(gate, paths);
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, gateMarkdown(gate));
   for (const c of gate.checks) console.log(`${c.status.toUpperCase().padEnd(4)} ${c.name}: ${c.detail}`);
   console.log(`gate: ${gate.verdict.toUpperCase()} (${paths.gateJson})`);
   return gate.verdict === 'pass' ? 0 : 1;

@@ -1,7 +1,7 @@
 // npm run review -- [--run DIR] [--baseline FILE|auto] [--tolerances FILE] [--out DIR]
 // Compares a load run with its baseline and writes review.html, review.md (PR comment / job summary) and review.json.
 // Exit 0 when no regression beyond tolerance (or no baseline yet), 1 on a regression, 2 on bad input.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/files.ts';
@@ -44,8 +44,6 @@ async function main(): Promise<number> {
     ...(args.tolerances ? { tolerances: loadTolerances(resolve(args.tolerances)) } : {}),
   });
   const files = writeReview(review, args.out ? resolve(args.out) : undefined);
-  const summary = process.env.GITHUB_STEP_SUMMARY;
-  if (summary) appendFileSync(summary, readFileSync(files.markdown, 'utf8'));
   const failing = review.comparisons.filter((c) => c.verdict !== 'pass').map((c) => `${c.label} ${c.verdict}`);
   console.log(
     `performance review: ${review.verdict}${failing.length ? ` (${failing.join(', ')})` : ''} — ${files.html}`,

@@ -1,0 +1,67 @@
+// npm run report:summary -- [--run DIR]...
+// Assembles the job summary (gate, contract JUnit counts, performance review headline, load summary) and the
+// pull-request comment from the reports already built, into $REPORTS_DIR/summary/{job-summary.md, pr-comment.md}, and
+// appends the job summary to $GITHUB_STEP_SUMMARY when set (GitHub Actions). --run: a load run folder, or a reports
+// root whose latest run is meant; repeatable; default: the latest run under $REPORTS_DIR.
+import { appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandLine } from '../../core/args.ts';
+import { writeFileAtomic } from '../../core/files.ts';
+import { outputPaths, type OutputPaths } from '../../core/layout.ts';
+import { runMain, UserError } from '../../core/main.ts';
+import { jobSummary, prComment, resolveRun } from './summary.ts';
+
+const usage = 'usage: npm run report:summary -- [--run DIR]...';
+
+export interface WrittenSummary {
+  jobSummary: string;
+  prComment: string;
+  runDirs: string[];
+}
+
+/** `See the reports: <link to this workflow run>` on GitHub Actions, else nothing. */
+export function ciRunFooter(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  if (!server || !repo || !run) return undefined;
+  return `Full reports: the [workflow run's artifacts](${server}/${repo}/actions/runs/${run}).`;
+}
+
+export function writeSummary(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  paths: OutputPaths = outputPaths(),
+): WrittenSummary {
+  const { values } = parseCommandLine(argv, { options: { run: { type: 'string', multiple: true } } }, { usage });
+  const runDirs = (values.run ?? []).map((arg) => {
+    const dir = resolveRun(resolve(arg));
+    if (dir === undefined) throw new UserError(`--run ${arg}: no load run there (a run folder or a reports root)`);
+    return dir;
+  });
+  const footer = ciRunFooter(env);
+  const input = {
+    paths,
+    ...(runDirs.length > 0 ? { runDirs } : {}),
+    ...(footer === undefined ? {} : { footer }),
+  };
+  const files = {
+    jobSummary: join(paths.root, 'summary', 'job-summary.md'),
+    prComment: join(paths.root, 'summary', 'pr-comment.md'),
+  };
+  const summary = jobSummary(input);
+  writeFileAtomic(files.jobSummary, summary);
+  writeFileAtomic(files.prComment, prComment(input));
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, summary);
+  return { ...files, runDirs };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runMain('report:summary', async () => {
+    const written = writeSummary(process.argv.slice(2));
+    console.log(
+      `job summary: ${written.jobSummary}${process.env.GITHUB_STEP_SUMMARY ? ' (appended to $GITHUB_STEP_SUMMARY)' : ''}`,
+    );
+    console.log(`pull-request comment: ${written.prComment}`);
+    return 0;
+  });
+}
