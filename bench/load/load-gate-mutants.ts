@@ -2,14 +2,14 @@
 // reference started by `npm run load` itself through the REFERENCE_* knobs (core/target.ts) and/or a profile reshaped
 // by LOAD_* overrides; the smoke profile runs, then the gate judges it (the evaluation `npm run gate -- --run <that
 // run>` makes, called in-process). A mutant is killed when both `npm run load` and the gate's "load SLOs" check fail
-// and name the mutant's metric; the healthy reference must pass both. Prints a table and writes reports/output/bench/load-gate-mutants.md; exit 1 on any survivor or
+// and name the mutant's metric; the healthy reference must pass both. Prints a table and writes $REPORTS_DIR/bench/load-gate-mutants.md; exit 1 on any survivor or
 // false positive.
 // All mutants run at once by default (--concurrency 5): each is CPU-light once started (fast hashing, 6 logins/s), the
 // healthy reference's p95 stays far below the smoke SLO's 400 ms even so (16 ms at load average 15), and the run takes
 // one smoke profile's time instead of three.
-//   node --import ./cli/ts-register.js bench/load/load-gate-mutants.ts [--only NAME,...] [--concurrency 5]
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+//   npm run bench:load-gate-mutants -- [--only NAME,...] [--concurrency 5]   (entry: cli/bench-load-gate-mutants.ts)
+import { join, relative } from 'node:path';
+import { repoRoot } from '../../config/index.ts';
 import { evaluateGate, writeGate } from '../../reports/gate/gate.ts';
 import { outputPaths } from '../../core/layout.ts';
 import { benchOutputDir, markdownTable, runNpm, textTable, utcStamp, writeResult } from '../lib/support.ts';
@@ -108,54 +108,61 @@ async function judge(m: Mutant, stamp: string): Promise<Verdict> {
   };
 }
 
-const { values } = parseArgs({
-  options: { only: { type: 'string' }, concurrency: { type: 'string', default: String(mutants.length) } },
-});
-const selected = values.only === undefined ? mutants : mutants.filter((m) => values.only!.split(',').includes(m.name));
-const concurrency = Math.max(1, Math.min(mutants.length, Number(values.concurrency) || mutants.length));
-const stamp = utcStamp();
-const started = Date.now();
-const verdicts: Verdict[] = [];
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < selected.length) {
-      const m = selected[next++]!;
-      console.log(`mutants: ${m.name}: ${m.what}`);
-      const v = await judge(m, stamp);
-      console.log(`mutants: ${m.name}: ${v.why}`);
-      verdicts.push(v);
-    }
-  }),
-);
-verdicts.sort((a, b) => mutants.indexOf(a.mutant) - mutants.indexOf(b.mutant));
-const header = ['mutant', 'how', 'expected metric', 'npm run load', 'SLOs breached', 'gate: load SLOs', 'verdict'];
-const rows = verdicts.map((v) => [
-  v.mutant.name,
-  `${
-    Object.entries(v.mutant.env)
-      .map(([k, x]) => `${k}=${x}`)
-      .join(' ') || '(none)'
-  }`,
-  v.mutant.metric ?? '— (must pass)',
-  `exit ${v.loadExit}`,
-  v.loadBreached.join(', ') || 'none',
-  v.gateLine.replace(/\s+/g, ' '),
-  v.why,
-]);
-const mutantsOnly = verdicts.filter((v) => v.mutant.metric !== undefined);
-const summary =
-  `${mutantsOnly.filter((v) => v.killed).length}/${mutantsOnly.length} mutants killed, ` +
-  `healthy ${verdicts.find((v) => v.mutant.metric === undefined)?.killed ? 'passes' : 'FAILS or not run'}, ` +
-  `wall time ${((Date.now() - started) / 1000).toFixed(0)} s`;
-console.log('');
-console.log(textTable(header, rows));
-console.log(`\nmutants: ${summary}`);
-const md = `# Load-gate mutants
+export interface MutantOptions {
+  /** Comma-separated mutant names (default: all). */
+  readonly only?: string | undefined;
+  /** How many mutants run at once (default: all). */
+  readonly concurrency?: string | undefined;
+}
+
+/** Runs the mutants; 0 when every mutant is killed and the healthy reference passes. */
+export async function runLoadGateMutants(options: MutantOptions = {}): Promise<number> {
+  const only = options.only?.split(',');
+  const selected = only === undefined ? mutants : mutants.filter((m) => only.includes(m.name));
+  const concurrency = Math.max(1, Math.min(mutants.length, Number(options.concurrency) || mutants.length));
+  const stamp = utcStamp();
+  const started = Date.now();
+  const verdicts: Verdict[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < selected.length) {
+        const m = selected[next++]!;
+        console.log(`mutants: ${m.name}: ${m.what}`);
+        const v = await judge(m, stamp);
+        console.log(`mutants: ${m.name}: ${v.why}`);
+        verdicts.push(v);
+      }
+    }),
+  );
+  verdicts.sort((a, b) => mutants.indexOf(a.mutant) - mutants.indexOf(b.mutant));
+  const header = ['mutant', 'how', 'expected metric', 'npm run load', 'SLOs breached', 'gate: load SLOs', 'verdict'];
+  const rows = verdicts.map((v) => [
+    v.mutant.name,
+    `${
+      Object.entries(v.mutant.env)
+        .map(([k, x]) => `${k}=${x}`)
+        .join(' ') || '(none)'
+    }`,
+    v.mutant.metric ?? '— (must pass)',
+    `exit ${v.loadExit}`,
+    v.loadBreached.join(', ') || 'none',
+    v.gateLine.replace(/\s+/g, ' '),
+    v.why,
+  ]);
+  const mutantsOnly = verdicts.filter((v) => v.mutant.metric !== undefined);
+  const summary =
+    `${mutantsOnly.filter((v) => v.killed).length}/${mutantsOnly.length} mutants killed, ` +
+    `healthy ${verdicts.find((v) => v.mutant.metric === undefined)?.killed ? 'passes' : 'FAILS or not run'}, ` +
+    `wall time ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  console.log('');
+  console.log(textTable(header, rows));
+  console.log(`\nmutants: ${summary}`);
+  const md = `# Load-gate mutants
 
 ${new Date(started).toISOString()}: \`npm run load -- --profile smoke --engine node\` against a reference started with the
 knobs below (\`REFERENCE_HASH_COST=fast\`), then the gate's evaluation of that run (as \`npm run gate -- --run <run>\`), each with its own \`REPORTS_DIR\` under
-\`reports/output/bench/load-gate-mutants/${stamp}/\`. Killed = \`npm run load\` exits non-zero, its "SLO breached" lines
+\`${relative(repoRoot, join(benchOutputDir, 'load-gate-mutants', stamp))}/\`. Killed = \`npm run load\` exits non-zero, its "SLO breached" lines
 name the expected metric, and the gate's "load SLOs" check fails naming it. (The gate's overall verdict also fails for
 want of contract results in these folders; only its load SLOs check is read here.)
 
@@ -163,5 +170,6 @@ ${markdownTable(header, rows)}
 
 **${summary}.**
 `;
-console.log(`mutants: wrote ${writeResult('load-gate-mutants.md', md)}`);
-process.exitCode = verdicts.every((v) => v.killed) ? 0 : 1;
+  console.log(`mutants: wrote ${writeResult('load-gate-mutants.md', md)}`);
+  return verdicts.every((v) => v.killed) ? 0 : 1;
+}

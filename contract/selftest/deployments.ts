@@ -1,4 +1,4 @@
-// `npm run selftest:deployments`: the suite against the realistic policies of real deployments, modelled by the
+// `npm run selftest:deployments` (entry cli/selftest-deployments.ts): the suite against the realistic policies of real deployments, modelled by the
 // reference (reference/README.md): a lenient JSON parser, account lockout, a per-client rate limit, a jittery network.
 // Each scenario states what a trustworthy suite must do there — stay green (no false alarm, no locked account), or
 // still catch the defect it exists to catch — and the table shows what it did. Exit 1 when any scenario disagrees.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { outputPaths } from '../../core/layout.ts';
-import { runMain, UserError } from '../../core/main.ts';
+import { UserError } from '../../core/errors.ts';
 import { startReference } from '../../reference/launch.ts';
 import type { RunningReference } from '../../reference/launch.ts';
 import { failedTests } from './attribution.ts';
@@ -215,8 +215,8 @@ function contractRunner(workDir: string): (env: Record<string, string>, args?: r
   };
 }
 
-async function main(): Promise<number> {
-  const wanted = process.argv.slice(2);
+/** Runs the scenarios whose names contain one of `wanted` (all when empty); 0 when each held. */
+export async function runDeployments(wanted: readonly string[]): Promise<number> {
   const chosen = wanted.length === 0 ? scenarios : scenarios.filter((s) => wanted.some((w) => s.name.includes(w)));
   if (chosen.length === 0) {
     throw new UserError(
@@ -245,5 +245,3 @@ async function main(): Promise<number> {
   console.log(`selftest:deployments: ${chosen.length - failures} of ${chosen.length} scenarios as expected (${out})`);
   return failures === 0 ? 0 : 1;
 }
-
-runMain('selftest:deployments', main);

@@ -1,4 +1,4 @@
-// `npm run selftest`: the suite proves its power on the reference's defect catalog. One multiplexing reference
+// The contract self-test (`npm run selftest`, entry cli/selftest.ts): the suite proves its power on the reference's defect catalog. One multiplexing reference
 // (reference/multiplex.ts) serves the healthy service and every defect side by side under its own base-URL prefix;
 // Playwright runs the contract specs with one project per target (contract/selftest/playwright.config.ts), in two
 // phases: (1) the healthy control, whole suite, alone; then each defect on the tests titled with its declared clauses;
@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig, repoRoot } from '../../config/index.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { outputPaths } from '../../core/layout.ts';
-import { UserError, runMain } from '../../core/main.ts';
+import { UserError } from '../../core/errors.ts';
 import { DEFECTS } from '../../reference/defects.ts';
 import { faultBaseUrl, HEALTHY, startMultiplexReference, targetBaseUrl } from '../../reference/multiplex.ts';
 import { evaluateCoverage } from '../support/contract-reporter.ts';
@@ -26,48 +26,34 @@ import { selftestEnv } from './env.ts';
 import type { RunOutcome } from './outcome.ts';
 import { renderHtml, renderMarkdown } from './render.ts';
 
-interface Options {
+export interface SelftestOptions {
   readonly jobs: number;
   readonly only: readonly string[] | undefined;
   readonly timeoutMs: number;
 }
 
-function parseArgs(argv: readonly string[]): Options {
+/** The flags as given (cli/selftest.ts parses them), checked; a bad value is a one-line UserError. */
+export function selftestOptions(raw: {
+  jobs?: string | undefined;
+  only?: string | undefined;
+  timeoutS?: string | undefined;
+}): SelftestOptions {
   // Three targets at a time: on the two shared cores as fast as two or faster (a worker waits on the reference's
   // argon2 work part of the time), four was slower.
-  let jobs = 3;
+  const jobs = Number(raw.jobs ?? 3);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) throw new UserError('--jobs must be an integer from 1 to 8');
   let only: string[] | undefined;
-  let timeoutMs = 900_000;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]?.includes('=')
-      ? (argv[i]?.split('=', 2) as [string, string])
-      : [argv[i] ?? '', undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UserError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--jobs') {
-      jobs = Number(value());
-      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) throw new UserError('--jobs must be an integer from 1 to 8');
-    } else if (flag === '--only') {
-      only = value()
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const unknown = only.filter((n) => n !== HEALTHY && !DEFECTS.some((d) => d.name === n));
-      if (unknown.length > 0)
-        throw new UserError(
-          `--only: unknown defect(s) ${unknown.join(', ')} (see npm run reference -- --list-defects)`,
-        );
-    } else if (flag === '--timeout-s') {
-      timeoutMs = Number(value()) * 1000;
-      if (!(timeoutMs >= 10_000 && timeoutMs <= 1_800_000))
-        throw new UserError('--timeout-s must be between 10 and 1800');
-    } else {
-      throw new UserError(`unknown flag ${flag}: use --jobs N, --only name[,name], --timeout-s S`);
-    }
+  if (raw.only !== undefined) {
+    only = raw.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const unknown = only.filter((n) => n !== HEALTHY && !DEFECTS.some((d) => d.name === n));
+    if (unknown.length > 0)
+      throw new UserError(`--only: unknown defect(s) ${unknown.join(', ')} (see npm run reference -- --list-defects)`);
   }
+  const timeoutMs = Number(raw.timeoutS ?? 900) * 1000;
+  if (!(timeoutMs >= 10_000 && timeoutMs <= 1_800_000)) throw new UserError('--timeout-s must be between 10 and 1800');
   return { jobs, only, timeoutMs };
 }
 
@@ -222,8 +208,8 @@ function judge(defect: (typeof DEFECTS)[number] | undefined, phase: Phase): RunO
   };
 }
 
-runMain('selftest', async () => {
-  const options = parseArgs(process.argv.slice(2));
+/** The whole self-test; 0 when every defect is killed by its declared clause and the healthy reference passes. */
+export async function runSelftest(options: SelftestOptions): Promise<number> {
   const config = loadConfig();
   if (config.authBaseUrl !== undefined) {
     throw new UserError(
@@ -360,4 +346,4 @@ runMain('selftest', async () => {
       'selftest: FAILED — every defect must be killed by its declared clause and the healthy reference must pass',
     );
   return ok ? 0 : 1;
-});
+}
