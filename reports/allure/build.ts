@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../core/files.ts';
 import { runMain } from '../../core/main.ts';
 import { latestLoadRun, outputPaths, type OutputPaths } from '../../core/layout.ts';
 import { repoRoot } from '../../config/index.ts';
-import { loadAnalysis } from '../load-report/analyze.ts';
+import { loadAnalysis } from '../load-report/analysis.ts';
 import { writeLoadAllureResults } from './load-results.ts';
 
 export interface AllureBuildOptions {

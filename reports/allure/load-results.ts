@@ -10,7 +10,7 @@ import type { Label, Parameter, StatusDetails, TestResult } from 'allure-js-comm
 import { FileSystemWriter, md5, ReporterRuntime } from 'allure-js-commons/sdk/reporter';
 import { fmtNum, fmtPct } from '../lib/html.ts';
 import { parseThreshold } from '../../load/lib/thresholds.ts';
-import type { RunAnalysis, ThresholdResult } from '../load-report/analyze.ts';
+import type { RunAnalysis, ThresholdResult } from '../load-report/analysis.ts';
 import { safeTarget } from '../load-report/render.ts';
 
 const FILE_PREFIX = 'load-';

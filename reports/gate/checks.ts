@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isRecord } from '../lib/files.ts';
 import { readJsonFile } from '../../core/files.ts';
 import type { OutputPaths } from '../../core/layout.ts';
-import { loadAnalysis, type RunAnalysis } from '../load-report/analyze.ts';
+import { loadAnalysis, type RunAnalysis } from '../load-report/analysis.ts';
 import { thresholdLabel } from '../load-report/render.ts';
 import { reviewRun } from '../review/review.ts';
 import type { Review } from '../review/types.ts';

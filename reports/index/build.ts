@@ -9,7 +9,7 @@ import { runMain } from '../../core/main.ts';
 import { badge, esc, fmtDate, fmtMs, page, table, type Cell } from '../lib/html.ts';
 import { outputPaths, type OutputPaths } from '../../core/layout.ts';
 import { readMeta } from '../lib/k6-summary.ts';
-import { readFreshAnalysis } from '../load-report/analyze.ts';
+import { readFreshAnalysis } from '../load-report/analysis.ts';
 
 interface LinkRow {
   title: string;

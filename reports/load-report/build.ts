@@ -8,7 +8,8 @@ import { InputError } from '../lib/files.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { runMain } from '../../core/main.ts';
 import { latestLoadRun, outputPaths, reportsDir } from '../../core/layout.ts';
-import { analyzeRun, loadAnalysis, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
+import { loadAnalysis, type RunAnalysis } from './analysis.ts';
+import type { AnalyzeOptions } from './analyze.ts';
 import { renderLoadReport } from './render.ts';
 
 export interface LoadReportResult {
@@ -25,7 +26,8 @@ export async function buildLoadReport(
   const dirs = runDirs.map((d) => resolve(d));
   // One run with the default objectives: its analysis.json (computed and written once, reused while current).
   const single = dirs.length === 1 && options.objectives === undefined ? dirs[0] : undefined;
-  const analysis = single !== undefined ? await loadAnalysis(single) : await analyzeRun(dirs, options);
+  const analysis =
+    single !== undefined ? await loadAnalysis(single) : await (await import('./analyze.ts')).analyzeRun(dirs, options);
   const htmlPath = resolve(
     out ??
       (dirs.length === 1 ? join(dirs[0] ?? '.', 'report.html') : join(dirname(dirs[0] ?? '.'), 'merged-report.html')),

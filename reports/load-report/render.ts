@@ -5,7 +5,7 @@ import { parseThreshold } from '../../load/lib/thresholds.ts';
 import { barChart, elapsedLabel, lineChart, type Bin, type Series } from '../lib/charts.ts';
 import { histogramRelativeError } from '../lib/histogram.ts';
 import { badge, esc, fmtDate, fmtMs, fmtNum, fmtPct, kpi, page, palette, table, type Cell } from '../lib/html.ts';
-import type { RunAnalysis, StatsRow, ThresholdResult } from './analyze.ts';
+import type { RunAnalysis, StatsRow, ThresholdResult } from './analysis.ts';
 
 export function safeTarget(target: string): string {
   try {

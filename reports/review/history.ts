@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { InputError, isRecord } from '../lib/files.ts';
 import { outputPaths, reportsDir } from '../../core/layout.ts';
-import { analyzeRun, loadAnalysis, type RunAnalysis, type RunInfo } from '../load-report/analyze.ts';
+import { loadAnalysis, type RunAnalysis, type RunInfo } from '../load-report/analysis.ts';
 
 /** A run's identity as in its meta.json, plus the figures the review compares (those of the report's tiles). */
 export interface HistoryRecord extends Pick<
@@ -72,7 +72,9 @@ export function recordFromAnalysis(a: RunAnalysis, root: string = reportsDir()):
 export async function recordFromRun(runDirs: string | string[]): Promise<HistoryRecord> {
   const dirs = Array.isArray(runDirs) ? runDirs : [runDirs];
   const only = dirs.length === 1 ? dirs[0] : undefined;
-  return recordFromAnalysis(only !== undefined ? await loadAnalysis(only) : await analyzeRun(dirs));
+  if (only !== undefined) return recordFromAnalysis(await loadAnalysis(only));
+  const { analyzeRun } = await import('../load-report/analyze.ts');
+  return recordFromAnalysis(await analyzeRun(dirs));
 }
 
 /** Appends one run to the history (JSON lines). NaN figures are stored as null. */

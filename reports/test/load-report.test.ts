@@ -3,7 +3,8 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeF
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeSyntheticRun } from './synthetic-run.ts';
-import { analysisSchema, analyzeRun, loadAnalysis, readFreshAnalysis } from '../load-report/analyze.ts';
+import { analysisSchema, loadAnalysis, readFreshAnalysis } from '../load-report/analysis.ts';
+import { analyzeRun } from '../load-report/analyze.ts';
 import { buildLoadReport } from '../load-report/build.ts';
 import { makeRun, tempPaths } from './helpers.ts';
 
