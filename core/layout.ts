@@ -31,6 +31,8 @@ export interface OutputPaths {
   screenshots: string;
   /** Benchmark results (bench/): one file or folder per benchmark. */
   bench: string;
+  /** Kubernetes manifests of a distributed run (npm run k8s:package). */
+  k8s: string;
 }
 
 export function outputPaths(root: string = reportsDir()): OutputPaths {
@@ -51,6 +53,7 @@ export function outputPaths(root: string = reportsDir()): OutputPaths {
     selftest: join(root, 'selftest'),
     screenshots: join(root, 'screenshots'),
     bench: join(root, 'bench'),
+    k8s: join(root, 'k8s'),
   };
 }
 

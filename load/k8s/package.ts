@@ -1,13 +1,12 @@
 // Packages the k6 scripts for k6-operator and prints the kubectl commands of a distributed run.
-//   node --import ./cli/ts-register.js load/k8s/package.ts [--name vos-login] [--namespace load] [--parallelism 4]
-//        [--profile average-load] [--script load/scenarios/login.ts] [--storage-class NAME] [--results-size 5Gi]
-//        [--out reports/output/k8s]
+//   npm run k8s:package -- [--name vos-login] [--namespace load] [--parallelism 4] [--profile average-load]
+//        [--script load/scenarios/login.ts] [--storage-class NAME] [--results-size 5Gi] [--out $REPORTS_DIR/k8s]
+// (entry cli/k8s-package.ts; its tests call main() here).
 // Writes configmap.yaml, testrun.yaml, results-pvc.yaml, results-reader.yaml (each via a temp file + rename).
 // Bad input: one line on stderr, exit 2, nothing written. No cluster is contacted: it only prints commands.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../../core/files.ts';
 import {
@@ -22,19 +21,22 @@ import {
   unresolvedReferences,
 } from './manifests.ts';
 import type { PackageOptions } from './manifests.ts';
+import { parseCommandLine } from '../../core/args.ts';
 import { UserError } from '../../core/errors.ts';
+import { outputPaths } from '../../core/layout.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-class InputError extends UserError {}
-
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function options(argv: string[]): { opts: PackageOptions; outDir: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
+const usage =
+  'usage: npm run k8s:package -- [--name vos-login] [--namespace load] [--parallelism 4] [--profile average-load] ' +
+  '[--script load/scenarios/login.ts] [--storage-class NAME] [--results-size 5Gi] [--out DIR]';
+
+function options(argv: readonly string[]): { opts: PackageOptions; outDir: string } {
+  const { values } = parseCommandLine(
+    argv,
+    {
       options: {
         name: { type: 'string', default: 'vos-login' },
         namespace: { type: 'string', default: 'load' },
@@ -43,36 +45,33 @@ function options(argv: string[]): { opts: PackageOptions; outDir: string } {
         script: { type: 'string', default: 'load/scenarios/login.ts' },
         'storage-class': { type: 'string' },
         'results-size': { type: 'string', default: '5Gi' },
-        out: { type: 'string', default: 'reports/output/k8s' },
+        out: { type: 'string', default: outputPaths().k8s },
       },
-    }));
-  } catch (error) {
-    throw new InputError(
-      `${(error as Error).message.split('. ')[0] ?? ''} (see the usage at the top of load/k8s/package.ts)`,
-    );
-  }
+    },
+    { usage },
+  );
   const parallelism = Number(values.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 100) {
-    throw new InputError(`--parallelism must be an integer from 1 to 100, got "${values.parallelism}"`);
+    throw new UserError(`--parallelism must be an integer from 1 to 100, got "${values.parallelism}"`);
   }
   // TestRun names become Job and Pod names: DNS labels, and short enough for the "-initializer" suffix.
   if (!dnsLabel.test(values.name) || values.name.length > 40) {
-    throw new InputError(`--name must be a lowercase DNS label of at most 40 characters, got "${values.name}"`);
+    throw new UserError(`--name must be a lowercase DNS label of at most 40 characters, got "${values.name}"`);
   }
   if (!dnsLabel.test(values.namespace)) {
-    throw new InputError(`--namespace must be a lowercase DNS label, got "${values.namespace}"`);
+    throw new UserError(`--namespace must be a lowercase DNS label, got "${values.namespace}"`);
   }
   const profiles = Object.keys(
     (JSON.parse(readFileSync(join(repoRoot, 'config/profiles.json'), 'utf8')) as { profiles: object }).profiles,
   );
   if (!profiles.includes(values.profile)) {
-    throw new InputError(`--profile "${values.profile}" is not in config/profiles.json (${profiles.join(', ')})`);
+    throw new UserError(`--profile "${values.profile}" is not in config/profiles.json (${profiles.join(', ')})`);
   }
   if (!/^load\/scenarios\/[\w.-]+\.ts$/.test(values.script) || !existsSync(join(repoRoot, values.script))) {
-    throw new InputError(`--script must name an existing file under load/scenarios/, got "${values.script}"`);
+    throw new UserError(`--script must name an existing file under load/scenarios/, got "${values.script}"`);
   }
   if (!/^\d+(Mi|Gi|Ti)$/.test(values['results-size'])) {
-    throw new InputError(`--results-size must look like 500Mi or 5Gi, got "${values['results-size']}"`);
+    throw new UserError(`--results-size must look like 500Mi or 5Gi, got "${values['results-size']}"`);
   }
   const opts: PackageOptions = {
     name: values.name,
@@ -86,17 +85,18 @@ function options(argv: string[]): { opts: PackageOptions; outDir: string } {
   return { opts, outDir: values.out };
 }
 
-export function main(argv: string[]): number {
+/** Writes the manifests; 0, or 2 with one line on stderr for bad input (nothing written then). */
+export function main(argv: readonly string[]): number {
   try {
     const { opts, outDir } = options(argv);
     const files = collectFiles(repoRoot);
     const missing = unresolvedReferences(files);
     if (missing.length > 0) {
-      throw new InputError(`packaged scripts reference files that are not packaged: ${missing.join(', ')}`);
+      throw new UserError(`packaged scripts reference files that are not packaged: ${missing.join(', ')}`);
     }
     const bytes = configMapBytes(files);
     if (bytes > configMapLimitBytes) {
-      throw new InputError(`scripts total ${bytes} bytes, above the ConfigMap limit of ${configMapLimitBytes}`);
+      throw new UserError(`scripts total ${bytes} bytes, above the ConfigMap limit of ${configMapLimitBytes}`);
     }
     const absOut = resolve(repoRoot, outDir);
     mkdirSync(absOut, { recursive: true });
@@ -113,14 +113,10 @@ export function main(argv: string[]): number {
     console.log(kubectlCommands(opts, shown).join('\n'));
     return 0;
   } catch (error) {
-    if (error instanceof InputError) {
-      console.error(`load/k8s/package: ${error.message}`);
+    if (error instanceof UserError) {
+      console.error(`k8s:package: ${error.message}`);
       return 2;
     }
     throw error;
   }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
 }

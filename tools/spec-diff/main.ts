@@ -1,4 +1,4 @@
-// The logic of `npm run spec:diff` (cli.ts only wires it to process.argv and the exit code).
+// The logic of `npm run spec:diff` (cli/spec-diff.ts only wires it to process.argv and the exit code).
 // Compares the pinned contract with another OpenAPI document. Exit 0: nothing breaking; 1: breaking changes;
 // 2: bad input (one line on stderr saying what is wrong and how to fix it).
 import { dirname, relative, resolve } from 'node:path';

@@ -232,7 +232,7 @@ describe('bad input: exit 2, one line naming the problem, nothing on stdout', ()
 
 describe('the npm script wiring (real process, real exit codes)', () => {
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', './cli/ts-register.js', 'tools/spec-diff/cli.ts', ...args], {
+    spawnSync(process.execPath, ['--import', './cli/ts-register.js', 'cli/spec-diff.ts', ...args], {
       encoding: 'utf8',
       timeout: 60_000,
     });
