@@ -1,5 +1,5 @@
-// Every entry's command line goes through node:util parseArgs (strict). Its own errors are long and name no usage, so
-// a failed parse is re-read token by token and said in one line, in the entry's words, as a UserError (exit 2).
+// Every entry's command line goes through node:util parseArgs. Its own strict-mode errors are long and name no usage,
+// so the tokens are checked here and a problem is said in one line, in the entry's words, as a UserError (exit 2).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from './errors.ts';
 
@@ -36,22 +36,24 @@ export function describeArgProblem(problem: ArgProblem, usage: string): string {
 
 type Config = Omit<ParseArgsConfig, 'args' | 'strict' | 'tokens'>;
 
-/** parseArgs(config) in strict mode over `argv`; a bad command line is a one-line UserError. */
+/**
+ * parseArgs(config) over `argv`, held to strict rules (declared options only, string options with a value, booleans
+ * without, positionals only when allowed); a bad command line is a one-line UserError. A string option's value may
+ * start with one dash (`--offset -5`) but not two: `--out --force` is a missing value, not a file "--force".
+ */
 export function parseCommandLine<const T extends Config>(
   argv: readonly string[],
   config: T,
   options: CommandLineOptions,
 ): ReturnType<typeof parseArgs<T & { args: string[]; strict: true }>> {
-  // A string option's value may not look like an option: `--out --force` is a missing value, not a file "--force".
   const problem = findProblem(argv, config);
-  if (problem === undefined) {
-    try {
-      return parseArgs({ ...config, args: [...argv], strict: true as const });
-    } catch (error) {
-      throw new UserError(`${(error as Error).message.split('\n')[0]?.replace(/\.$/, '') ?? ''}; ${options.usage}`);
-    }
+  if (problem !== undefined) {
+    throw new UserError(options.describe?.(problem, options.usage) ?? describeArgProblem(problem, options.usage));
   }
-  throw new UserError(options.describe?.(problem, options.usage) ?? describeArgProblem(problem, options.usage));
+  // Checked above token by token, so the lenient parse returns what the strict one would (and accepts `-5`).
+  return parseArgs({ ...config, args: [...argv], strict: false }) as unknown as ReturnType<
+    typeof parseArgs<T & { args: string[]; strict: true }>
+  >;
 }
 
 function findProblem(argv: readonly string[], config: Config): ArgProblem | undefined {
@@ -64,7 +66,7 @@ function findProblem(argv: readonly string[], config: Config): ArgProblem | unde
       const spec = declared[token.name];
       if (spec === undefined) return { kind: 'unknown', arg: token.rawName };
       if (spec.type === 'string') {
-        if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
+        if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
           return { kind: 'missing-value', arg: token.rawName };
         }
       } else if (token.value !== undefined) {

@@ -1,6 +1,8 @@
 // The entry wrapper of every command of the project (cli/*.ts, and the service entries of reference/): a user mistake
 // is one line on stderr, prefixed with the command's name, and exit code 2; anything else is a bug and keeps its stack
 // trace (exit 70, EX_SOFTWARE).
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/index.ts';
 import { ProxyConfigError } from '../config/proxy.ts';
 import { UserError } from './errors.ts';
@@ -30,6 +32,11 @@ export function runMain(name: string, main: () => Promise<number | void>, option
       process.exitCode = code;
     },
   );
+}
+
+/** True when the module at `moduleUrl` (its import.meta.url) is the script node was started with. */
+export function isMainModule(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
 }
 
 /** An expected failure caused by the user's input: the UserError root, and config/'s own (config sits below core). */

@@ -7,6 +7,7 @@ import { defectByName } from './defects.ts';
 import type { HashCost } from './hashing.ts';
 import { HASH_COSTS } from './hashing.ts';
 import { IDENTITY_SCHEME } from './identity/wire.ts';
+import { parseCommandLine, type ArgProblem } from '../core/args.ts';
 import { UserError } from '../core/errors.ts';
 
 /** A bad flag or REFERENCE_* value: exit 2, one line (a UserError, see core/errors.ts). */
@@ -22,36 +23,49 @@ interface FlagSpec {
 
 type Raw = ReadonlyMap<string, { value: string; source: string }>;
 
-/** `--name value`, `--name=value`, boolean `--name`. Unknown flags and stray arguments are errors. */
+/**
+ * `--name value`, `--name=value`, boolean `--name` (node:util parseArgs through core/args.ts); unknown flags and stray
+ * arguments are errors. A flag absent from the command line is read from its environment twin.
+ */
 export function parseFlags(
   argv: readonly string[],
   specs: Readonly<Record<string, FlagSpec>>,
   env: NodeJS.ProcessEnv,
 ): Raw {
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [
+      name,
+      { type: spec.boolean ? ('boolean' as const) : ('string' as const) },
+    ]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseCommandLine(argv, { options }, { usage: '(see --help)', describe: describeFlagProblem }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const raw = new Map<string, { value: string; source: string }>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
-    if (!match) throw new UsageError(`unexpected argument "${arg}": flags look like --name value (see --help)`);
-    const name = match[1]!;
-    const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown flag --${name} (see --help)`);
-    if (spec.boolean) {
-      if (match[2] !== undefined) throw new UsageError(`--${name} takes no value`);
-      raw.set(name, { value: 'true', source: `--${name}` });
-      continue;
-    }
-    const value = match[2] ?? argv[++i];
-    if (value === undefined || (match[2] === undefined && value.startsWith('--'))) {
-      throw new UsageError(`--${name} needs a value (e.g. --${name} VALUE)`);
-    }
-    raw.set(name, { value, source: `--${name}` });
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined) raw.set(name, { value: String(value), source: `--${name}` });
   }
   for (const [name, spec] of Object.entries(specs)) {
     const value = spec.env === undefined ? undefined : env[spec.env];
     if (!raw.has(name) && value !== undefined && value !== '') raw.set(name, { value, source: spec.env! });
   }
   return raw;
+}
+
+function describeFlagProblem(problem: ArgProblem): string {
+  switch (problem.kind) {
+    case 'unknown':
+      return `unknown flag ${problem.arg} (see --help)`;
+    case 'positional':
+      return `unexpected argument "${problem.arg}": flags look like --name value (see --help)`;
+    case 'unexpected-value':
+      return `${problem.arg} takes no value`;
+    case 'missing-value':
+      return `${problem.arg} needs a value (e.g. ${problem.arg} VALUE)`;
+  }
 }
 
 function integer(raw: Raw, name: string, fallback: number, min: number, max: number): number {
