@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ProxyConfigError, proxySettingsFromEnv } from '../../config/proxy.ts';
 import { extraCaCertsProblem, k6TrustEnv } from '../../config/tls.ts';
+import { isMainModule } from '../../core/main.ts';
 import { parseRunArgs, USAGE } from './src/args.ts';
 import { EngineError, EXIT } from './src/errors.ts';
 import { runTest } from './src/run.ts';
@@ -29,8 +30,7 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+async function main(argv: readonly string[]): Promise<void> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(`${USAGE}\n`);
     process.exit(argv.length === 0 ? EXIT.invalidConfig : 0);
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     throw e;
   }
 
-  const options = parseRunArgs(argv, process.env);
+  const options = parseRunArgs([...argv], process.env);
   // Announced once the script loaded and its options are valid; an input error before that is one line, which
   // already names the engine ("k6 (node engine): ...").
   const banner = `engine: node (k6-compatible local engine${choice === 'auto' ? '; no k6 on PATH' : ''})\n`;
@@ -76,7 +76,15 @@ async function main(): Promise<void> {
   process.stdout.write('', () => process.exit(result.exitCode));
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof EngineError) fail(e.message, e.exitCode);
-  fail(`internal error: ${(e as Error).stack ?? String(e)}`, EXIT.scriptException);
-});
+/**
+ * The k6 command line (k6's own grammar, parsed by src/args.ts as k6 does, not by node:util parseArgs): ends the
+ * process with k6's exit code. Entry of `npm run k6` is cli/k6.ts; the engine's tests start this file by path.
+ */
+export function runK6Cli(argv: readonly string[]): void {
+  main(argv).catch((e: unknown) => {
+    if (e instanceof EngineError) fail(e.message, e.exitCode);
+    fail(`internal error: ${(e as Error).stack ?? String(e)}`, EXIT.scriptException);
+  });
+}
+
+if (isMainModule(import.meta.url)) runK6Cli(process.argv.slice(2));
