@@ -101,9 +101,23 @@ export function reviewSection(reviewMd: string): string {
   return reviewHeadline(readFileSync(reviewMd, 'utf8'));
 }
 
+/** The engine that ran a load run (its meta.json), so two runs of one job can be told apart. */
+function engineOf(runDir: string): string | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(runDir, 'meta.json'), 'utf8')) as { engine?: unknown };
+    return typeof meta.engine === 'string' && meta.engine !== '' ? meta.engine : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadSection(runDir: string): string {
   const summary = join(runDir, 'summary.md');
-  if (existsSync(summary)) return `${readFileSync(summary, 'utf8').trimEnd()}\n`;
+  if (existsSync(summary)) {
+    const engine = engineOf(runDir);
+    return `${readFileSync(summary, 'utf8').trimEnd()}\n${engine ? `\n_Engine: ${engine === 'node' ? 'the local engine' : engine}._\n` : ''}`;
+  }
+  if (!existsSync(runDir)) return `### Load\n\n_No load run at \`${runDir}\`: see the load step log._\n`;
   return `### Load run \`${basename(runDir)}\`\n\n_No summary.md: the run did not complete; see the load step log._\n`;
 }
 

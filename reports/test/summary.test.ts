@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { UserError } from '../../core/errors.ts';
 import { type OutputPaths } from '../../core/layout.ts';
 import { ciRunFooter, writeSummary } from '../summary/build.ts';
 import { jobSummary, parseJunit, prComment, prCommentMarker, reviewHeadline } from '../summary/summary.ts';
@@ -143,10 +142,13 @@ test('report:summary writes both files and appends the job summary to $GITHUB_ST
   const appended = readFileSync(stepSummary, 'utf8');
   assert.ok(appended.startsWith('earlier step\n## ✅ Release gate: PASS'));
   assert.match(appended, /run-a[\s\S]*engine-run/);
+  assert.match(appended, /_Engine: (k6|the local engine)\._/);
   assert.match(appended, /https:\/\/github\.com\/o\/r\/actions\/runs\/42/);
   assert.equal(readFileSync(written.jobSummary, 'utf8'), appended.slice('earlier step\n'.length));
   assert.ok(readFileSync(written.prComment, 'utf8').startsWith(prCommentMarker));
-  assert.throws(() => writeSummary(['--run', join(paths.root, 'nope')], {}, paths), UserError);
+  // A --run without a run is named, not an error (the summary reports a crashed or missing load step).
+  const missing = writeSummary(['--run', join(paths.root, 'nope')], {}, paths);
+  assert.match(readFileSync(missing.jobSummary, 'utf8'), /No load run at `.*nope`/);
   assert.throws(() => writeSummary(['--bogus'], {}, paths), /unknown option --bogus/);
   assert.equal(ciRunFooter({}), undefined);
 });
