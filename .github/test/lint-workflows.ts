@@ -25,7 +25,8 @@ export type RuleId =
   | 'shell-injection'
   | 'timeout'
   | 'concurrency'
-  | 'k6-usage-report';
+  | 'k6-usage-report'
+  | 'artifact-upload';
 
 /** What the checks see: the parsed workflow, its raw text (for comments) and the declared npm scripts. */
 export interface WorkflowInput {
@@ -264,6 +265,21 @@ export function checkK6UsageReport(wf: Obj, text: string): Finding[] {
       ];
 }
 
+/**
+ * Reports matter most when a step failed: every actions/upload-artifact step runs unless the run was cancelled
+ * (`if: ${{ !cancelled() }}`, possibly with more conditions).
+ */
+export function checkArtifactUploads(wf: Obj): Finding[] {
+  return stepsOf(wf)
+    .filter(({ step }) => typeof step['uses'] === 'string' && step['uses'].startsWith('actions/upload-artifact@'))
+    .filter(({ step }) => !String(step['if'] ?? '').includes('!cancelled()'))
+    .map(({ where }) => ({
+      rule: 'artifact-upload' as const,
+      where,
+      message: 'upload-artifact without `if: ${{ !cancelled() }}`: a failed step would skip the reports',
+    }));
+}
+
 /** All rules on one workflow text. */
 export function lintWorkflow(input: WorkflowInput): Finding[] {
   const { findings, workflow } = checkParse(input);
@@ -278,6 +294,7 @@ export function lintWorkflow(input: WorkflowInput): Finding[] {
     ...checkTimeouts(workflow),
     ...checkConcurrency(workflow),
     ...checkK6UsageReport(workflow, input.text),
+    ...checkArtifactUploads(workflow),
   ];
 }
 
