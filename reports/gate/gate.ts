@@ -1,12 +1,11 @@
-// npm run gate -- [--run DIR] [--baseline FILE|auto] [--require-baseline]
+// npm run gate -- [--run DIR] [--baseline FILE|auto] [--require-baseline]   (entry cli/gate.ts)
 // One release verdict from the contract results and coverage, the load SLOs and the baseline comparison. Writes
 // reports/output/gate.json ({verdict, checks:[{name,status,detail}]}) and gate.md; exit 0 pass, 1 fail, 2 bad usage.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/files.ts';
 import { writeFileAtomic } from '../../core/files.ts';
-import { runMain } from '../../core/main.ts';
+import { parseCommandLine } from '../../core/args.ts';
 import { latestLoadRun, outputPaths, type OutputPaths } from '../../core/layout.ts';
 import {
   baselineCheck,
@@ -76,29 +75,23 @@ export function writeGate(g: GateResult, paths: OutputPaths = outputPaths()): vo
 
 const usage = 'usage: npm run gate -- [--run DIR] [--baseline FILE|auto] [--require-baseline]';
 
-export function parseArgs(argv: string[]): GateOptions {
+/** The command line of `npm run gate` (cli/gate.ts); a bad one is a one-line InputError naming the usage. */
+export function parseGateArgs(argv: readonly string[]): GateOptions {
+  const { values } = parseCommandLine(
+    argv,
+    { options: { run: { type: 'string' }, baseline: { type: 'string' }, 'require-baseline': { type: 'boolean' } } },
+    { usage, describe: (p) => (p.kind === 'unknown' ? `unexpected argument "${p.arg}"; ${usage}` : undefined) },
+  );
   const o: GateOptions = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--run' || arg === '--baseline') {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new InputError(`${arg} needs a value; ${usage}`);
-      if (v !== 'auto' && !existsSync(v)) throw new InputError(`${arg} ${v} does not exist; ${usage}`);
-      if (arg === '--run') o.runDir = resolve(v);
-      else o.baseline = v === 'auto' ? 'auto' : resolve(v);
-    } else if (arg === '--require-baseline') o.requireBaseline = true;
-    else throw new InputError(`unexpected argument "${arg}"; ${usage}`);
+  for (const [name, v] of [
+    ['--run', values.run],
+    ['--baseline', values.baseline],
+  ] as const) {
+    if (v !== undefined && v !== 'auto' && !existsSync(v))
+      throw new InputError(`${name} ${v} does not exist; ${usage}`);
   }
+  if (values.run !== undefined) o.runDir = resolve(values.run);
+  if (values.baseline !== undefined) o.baseline = values.baseline === 'auto' ? 'auto' : resolve(values.baseline);
+  if (values['require-baseline'] === true) o.requireBaseline = true;
   return o;
 }
-
-async function main(): Promise<number> {
-  const paths = outputPaths();
-  const gate = await evaluateGate({ ...parseArgs(process.argv.slice(2)), paths });
-  writeGate(gate, paths);
-  for (const c of gate.checks) console.log(`${c.status.toUpperCase().padEnd(4)} ${c.name}: ${c.detail}`);
-  console.log(`gate: ${gate.verdict.toUpperCase()} (${paths.gateJson})`);
-  return gate.verdict === 'pass' ? 0 : 1;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('gate', main);

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseArgs as gateArgs } from '../gate/gate.ts';
+import { parseGateArgs as gateArgs } from '../gate/gate.ts';
 import { buildLoadReport, parseArgs as loadArgs } from '../load-report/build.ts';
 import { parseArgs as reviewArgs } from '../review/build.ts';
 import { loadTolerances } from '../review/compare.ts';
@@ -64,7 +64,7 @@ test('as processes: exit 2 with one line for bad usage, bad input and an unusabl
     run('reports/load-report/build.ts', ['--bogus']),
     run('reports/load-report/build.ts', [], { REPORTS_DIR: paths.root }),
     run('reports/review/build.ts', ['--run', join(paths.root, 'nope')]),
-    run('reports/gate/gate.ts', [], { REPORTS_DIR: join(file, 'sub') }),
+    run('cli/gate.ts', [], { REPORTS_DIR: join(file, 'sub') }),
   ]);
   oneLine(flag, /unknown option --bogus/);
   // The folder it looked in is the one REPORTS_DIR names, not the default.

@@ -123,7 +123,7 @@ test('gate.json and gate.md are written; the CLI exits 1 on fail', async () => {
 
   // The CLI itself: exit 1 on a failing verdict, with gate.json written (bad usage: see cli.test.ts).
   rmSync(paths.gateJson);
-  const r = spawnSync(process.execPath, ['--import', './cli/ts-register.js', 'reports/gate/gate.ts'], {
+  const r = spawnSync(process.execPath, ['--import', './cli/ts-register.js', 'cli/gate.ts'], {
     encoding: 'utf8',
     env: { ...process.env, REPORTS_DIR: paths.root, GITHUB_STEP_SUMMARY: '' },
   });
