@@ -12,6 +12,9 @@ import type { AppResponse } from './reply.ts';
 import { authError, serialize } from './reply.ts';
 import { flags, spawnService } from './launch.ts';
 
+// The accounts every target serves: the self-test points the suite at them (its probe account takes the failed logins).
+export { MAIN_ACCOUNT, PROBE_ACCOUNT } from './accounts.ts';
+
 export const HEALTHY = 'healthy';
 export const DEFECT_PREFIX = '/__defect/';
 const FAULT_SEGMENT = '/fault';

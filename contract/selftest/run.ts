@@ -15,7 +15,13 @@ import { writeFileAtomic } from '../../core/files.ts';
 import { outputPaths } from '../../core/layout.ts';
 import { UserError } from '../../core/errors.ts';
 import { DEFECTS } from '../../reference/defects.ts';
-import { faultBaseUrl, HEALTHY, startMultiplexReference, targetBaseUrl } from '../../reference/multiplex.ts';
+import {
+  faultBaseUrl,
+  HEALTHY,
+  PROBE_ACCOUNT,
+  startMultiplexReference,
+  targetBaseUrl,
+} from '../../reference/multiplex.ts';
 import { evaluateCoverage } from '../support/contract-reporter.ts';
 import { targetEnv } from '../support/target-env.ts';
 import { loadSpec } from '../validator/spec.ts';
@@ -261,6 +267,11 @@ export async function runSelftest(options: SelftestOptions): Promise<number> {
     [targetEnv.specChecked]: specSha256,
   };
   for (const name of ['AUTH_BASE_URL', 'AUTH_FAULT_BASE_URL', 'REFERENCE_DEFECT']) delete baseEnv[name];
+  // The reference's probe account takes the failed logins (the target is always the reference, so any PROBE_* of the
+  // caller's environment would name an account it does not have). Its password has a character whose NFC and NFD
+  // forms differ, so [PASSWORD-VERBATIM] tries another normalisation, and the account guard's probe path is exercised.
+  baseEnv.PROBE_IDENTIFIER = PROBE_ACCOUNT.identifier;
+  baseEnv.PROBE_PASSWORD = PROBE_ACCOUNT.password;
   process.env[targetEnv.specChecked] = specSha256;
   const deadline = started + options.timeoutMs;
   const phase = async (label: 'targeted' | 'full', names: readonly string[]): Promise<Phase> => {

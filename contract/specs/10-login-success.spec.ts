@@ -12,8 +12,21 @@ import {
   sessionsAreFresh,
   sessionTimesArePlausible,
 } from '../checks/session.ts';
-import { jwtExpMatchesSession, jwtIsAllowListedJws, tokensAreConsistent } from '../checks/token.ts';
-import { wrongPassword } from '../support/credentials.ts';
+import { createPublicKey } from 'node:crypto';
+import type { APIRequestContext } from '@playwright/test';
+import type { JSONWebKeySet } from 'jose';
+import { responseHeadersAreHardened } from '../checks/headers.ts';
+import { result } from '../checks/result.ts';
+import {
+  jwtClaimsArePlausible,
+  jwtExpMatchesSession,
+  jwtIsAllowListedJws,
+  jwtSignatureVerifies,
+  tokensAreConsistent,
+} from '../checks/token.ts';
+import type { VerificationKey } from '../checks/token.ts';
+import { unknownIdentifier, wrongPassword } from '../support/credentials.ts';
+import type { SuiteContext } from '../support/context.ts';
 import type { Exchange } from '../support/http.ts';
 import { expect, test } from '../support/test.ts';
 import type { LoginApi } from '../support/test.ts';
@@ -117,4 +130,68 @@ test.describe('200 — a valid login', () => {
     const { exchange } = await successfulLogin(api, 'SEC-NO-STORE');
     expect(responseIsNotStored(exchange.response.headers)).toHold();
   });
+
+  test(`${clauseTag('TOKEN-CLAIMS')} JWT iat and nbf not in the future, exp after iat and now, sub present`, async ({
+    api,
+  }) => {
+    const { exchange, body } = await successfulLogin(api, 'TOKEN-CLAIMS');
+    const clock = { sentAt: exchange.sentAt, receivedAt: exchange.receivedAt, skewMs: defaultSkewMs };
+    expect(jwtClaimsArePlausible(body, clock)).toHold();
+  });
+
+  test(`${clauseTag('TOKEN-SIGNATURE')} the jwt signature verifies with the published key`, async ({
+    api,
+    suite,
+    request,
+  }) => {
+    test.skip(
+      suite.jwtKey === undefined,
+      'no key to verify with on this target: set JWT_JWKS_URL (or JWT_PUBLIC_KEY) for this environment',
+    );
+    const key = await verificationKey(suite, request);
+    const { body } = await successfulLogin(api, 'TOKEN-SIGNATURE');
+    expect(await jwtSignatureVerifies(body, key, suite.config.jwtAlgAllowList)).toHold();
+  });
+
+  // Hardening, advisory by default: the document is silent about these headers.
+  test(`${clauseTag('RESPONSE-HEADERS')} answers say nosniff, carry HSTS on https, and name no server version`, async ({
+    api,
+    suite,
+  }) => {
+    const answers = [
+      { scenario: '200', exchange: await api.validLogin() },
+      {
+        scenario: '401',
+        exchange: await api.call('unknown identifier', {
+          body: { identifier: unknownIdentifier(api), password: wrongPassword(api) },
+        }),
+      },
+      { scenario: '400', exchange: await api.call('malformed JSON', { body: '{"identifier":' }) },
+    ];
+    const https = new URL(suite.baseUrl).protocol === 'https:';
+    const responses = answers.map(({ scenario, exchange }) => ({ scenario, response: exchange.response }));
+    expect(responseHeadersAreHardened(responses, https)).toHold();
+  });
 });
+
+/** The key of the environment (JWT_PUBLIC_KEY), or the JWKS at its URL, fetched through the run's pacing. */
+async function verificationKey(suite: SuiteContext, request: APIRequestContext): Promise<VerificationKey> {
+  const source = suite.jwtKey!;
+  if (source.kind === 'public-key')
+    return { kind: 'public-key', key: createPublicKey(source.pem), source: source.source };
+  await suite.coordination.slot();
+  const response = await request.get(source.url, { failOnStatusCode: false, maxRedirects: 0, timeout: 10_000 });
+  const text = await response.text();
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text);
+  } catch {
+    jwks = undefined;
+  }
+  const keys = (jwks as { keys?: unknown } | undefined)?.keys;
+  if (response.status() !== 200 || !Array.isArray(keys)) {
+    const why = response.status() !== 200 ? `answered ${response.status()}` : 'is not a JWKS ({"keys": [...]})';
+    expect(result('TOKEN-SIGNATURE', 'jwksIsReadable', [`${source.source} ${why}`])).toHold();
+  }
+  return { kind: 'jwks', jwks: jwks as JSONWebKeySet, source: source.source };
+}

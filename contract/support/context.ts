@@ -2,6 +2,8 @@
 // URLs that the global setup resolved (passed through the environment, as Playwright recommends).
 import { loadConfig } from '../../config/index.ts';
 import type { SuiteConfig } from '../../config/index.ts';
+import { loadContractLimits } from '../../config/limits.ts';
+import type { ContractLimits } from '../../config/limits.ts';
 import { loadSpec } from '../validator/spec.ts';
 import type { LoadedSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
@@ -23,6 +25,29 @@ export interface SuiteContext {
   readonly login: { readonly method: string; readonly path: string };
   /** Pacing (CONTRACT_MAX_RPS) and the account guard, shared by every worker of the run. */
   readonly coordination: Coordination;
+  /** What verifies the jwt's signature, or undefined (a remote target without JWT_PUBLIC_KEY / JWT_JWKS_URL). */
+  readonly jwtKey: JwtKeySource | undefined;
+  /** Long-input sizes and the long-password cost bound (config/contract-limits.json). */
+  readonly limits: ContractLimits;
+}
+
+/** Where the jwt's verification key comes from; `source` names it in reports (never the key itself). */
+export type JwtKeySource =
+  | { readonly kind: 'public-key'; readonly pem: string; readonly source: string }
+  | { readonly kind: 'jwks-url'; readonly url: string; readonly source: string };
+
+/** Path where the managed reference publishes its JWKS (reference/app.ts JWKS_PATH). */
+export const referenceJwksPath = '/.well-known/jwks.json';
+
+/** JWT_PUBLIC_KEY wins, then JWT_JWKS_URL, then — for the managed reference only — its own JWKS. */
+export function jwtKeySource(config: SuiteConfig, baseUrl: string, managed: boolean): JwtKeySource | undefined {
+  if (config.jwtPublicKey !== undefined)
+    return { kind: 'public-key', pem: config.jwtPublicKey, source: 'JWT_PUBLIC_KEY' };
+  if (config.jwtJwksUrl !== undefined)
+    return { kind: 'jwks-url', url: config.jwtJwksUrl, source: `JWT_JWKS_URL ${config.jwtJwksUrl}` };
+  if (managed)
+    return { kind: 'jwks-url', url: `${baseUrl}${referenceJwksPath}`, source: "the managed reference's JWKS" };
+  return undefined;
 }
 
 /**
@@ -63,6 +88,7 @@ export function suiteContext(target?: ProjectTarget): SuiteContext {
   const spec = loadSpec(undefined, { checkedSha256: process.env[targetEnv.specChecked] });
   const secrets = [config.login.password, ...(config.probe ? [config.probe.password] : [])];
   const validator = new ResponseValidator(spec, secrets);
+  const managed = target !== undefined ? target.managed : process.env[targetEnv.managed] === 'true';
   cached = {
     config,
     spec,
@@ -70,13 +96,15 @@ export function suiteContext(target?: ProjectTarget): SuiteContext {
     baseUrl,
     faultBaseUrl:
       target !== undefined ? target.faultBaseUrl : process.env[targetEnv.faultBaseUrl] || config.authFaultBaseUrl,
-    managed: target !== undefined ? target.managed : process.env[targetEnv.managed] === 'true',
+    managed,
     secrets,
     login: validator.operation(loginOperationId),
     coordination:
       process.env[targetEnv.coordinator] !== undefined && process.env[targetEnv.coordinator] !== ''
         ? remoteCoordination(process.env[targetEnv.coordinator] as string)
         : localCoordination(config.contractMaxRps),
+    jwtKey: jwtKeySource(config, baseUrl, managed),
+    limits: loadContractLimits(),
   };
   return cached;
 }

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { loadConfig } from '../../config/index.ts';
+import { loadContractLimits } from '../../config/limits.ts';
 import { startTarget } from '../../core/target.ts';
 import { startReference } from '../../reference/launch.ts';
 import { startCoordinator } from './coordinator.ts';
@@ -19,6 +20,15 @@ export default async function globalSetup(playwrightConfig: FullConfig): Promise
   const started = Date.now();
   let target;
   let config;
+  try {
+    // The long-input limits are data: a broken file is one line here, before any target starts.
+    loadContractLimits();
+  } catch (error) {
+    const message = `contract: ${(error as Error).message}`;
+    const clean = new Error(message);
+    clean.stack = message;
+    throw clean;
+  }
   try {
     // A broken pinned spec is reported once, here, before any target starts.
     process.env[targetEnv.specChecked] = loadSpec().sha256;

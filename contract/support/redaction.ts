@@ -24,7 +24,13 @@ function redactBody(text: string | undefined, secrets: readonly string[]): unkno
 
 export function redactedRequest(exchange: Exchange, secrets: readonly string[]): object {
   const { method, url, headers, body } = exchange.request;
-  return { method, url, headers: redactHeaders(headers, secrets), body: redactBody(body, secrets) };
+  // The URL too: a query string may carry credentials (the undocumented-channel probes send them there).
+  return {
+    method,
+    url: redactText(url, secrets),
+    headers: redactHeaders(headers, secrets),
+    body: redactBody(body, secrets),
+  };
 }
 
 export function redactedResponse(exchange: Exchange, secrets: readonly string[]): object {

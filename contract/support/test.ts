@@ -28,6 +28,8 @@ export interface PostOptions {
   /** Wrap the request in its own report step (default true; off when the caller already made one). */
   readonly step?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Query-string parameters appended to the login URL (only the undocumented-channel probes send any). */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 /** The most consecutive failed logins the suite lets one account see; identity providers lock after 5–10. */
@@ -64,11 +66,28 @@ export class LoginApi {
    * identity provider. So no run, nor a run after it, ever locks the account.
    */
   failedLogin(description: string, password: string, options: Omit<PostOptions, 'body'> = {}): Promise<Exchange> {
+    return this.guardedLogin(description, (account) => ({
+      ...options,
+      body: { identifier: account.identifier, password },
+    }));
+  }
+
+  /**
+   * Any request that names the probe account and may count as a failed login at the provider — its password in
+   * another channel (query string, form body, Basic auth), an injection payload built on its identifier, an object
+   * where its password belongs — goes through the same guard as `failedLogin`: serialised with the account's other
+   * failed logins, counted as one unless it answered 200, and preceded by a reset when the count calls for it.
+   */
+  guardedLogin(
+    description: string,
+    build: (account: { identifier: string; password: string }) => PostOptions,
+  ): Promise<Exchange> {
     const account = this.probe;
+    const options = build(account);
     const key = `${options.target === 'fault' ? this.suite.faultBaseUrl : this.suite.baseUrl} ${account.identifier}`;
     return this.suite.coordination.withAccount(key, async (failures) => {
       if (failures === undefined || failures >= maxConsecutiveFailures) await this.resetFailures(account);
-      const exchange = await this.call(description, { ...options, body: { identifier: account.identifier, password } });
+      const exchange = await this.call(description, options);
       // Anything but a 200 may count as a failure at the provider: count it (over-counting only resets sooner).
       return { value: exchange, failures: exchange.response.status === 200 ? 0 : (failures ?? 0) + 1 };
     });
@@ -107,7 +126,8 @@ export class LoginApi {
         : JSON.stringify(options.body);
     const exchange = async (): Promise<Exchange> => {
       await this.suite.coordination.slot();
-      const url = endpoint(baseUrl, this.suite.login.path);
+      const query = options.query === undefined ? '' : `?${new URLSearchParams(options.query).toString()}`;
+      const url = `${endpoint(baseUrl, this.suite.login.path)}${query}`;
       // Playwright's request fixture sends every request it can send exactly. It labels any body it is given
       // (application/octet-stream at least), so a body that must go without a Content-Type takes the byte-exact
       // node:http client instead.

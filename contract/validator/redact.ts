@@ -8,6 +8,8 @@ const jwsPattern = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 export const MASK = '***redacted***';
 // `"password": "..."` inside raw (possibly malformed) JSON text.
 const secretJsonMember = /("(?:password|jwt|sessionToken|tokenized)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+// `password=...` in a query string or a form-encoded body.
+const secretFormMember = /((?:^|[?&])(?:password|jwt|sessionToken|tokenized)=)[^&#\s]*/g;
 
 export function isSecretField(name: string | undefined): boolean {
   return name !== undefined && secretFieldNames.has(name);
@@ -18,10 +20,17 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   let out = text;
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join(MASK);
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret && escaped.length >= 4) out = out.split(escaped).join(MASK);
+    // As JSON escapes it, and as a URL or a form body encodes it.
+    const encodings = [
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ];
+    for (const encoded of encodings) {
+      if (encoded !== secret && encoded.length >= 4) out = out.split(encoded).join(MASK);
+    }
   }
-  return out.replace(jwsPattern, MASK).replace(secretJsonMember, `$1"${MASK}"`);
+  return out.replace(jwsPattern, MASK).replace(secretJsonMember, `$1"${MASK}"`).replace(secretFormMember, `$1${MASK}`);
 }
 
 /** A redacted deep copy: secret fields masked, secret values masked inside every string. Never touches the input. */
