@@ -1,4 +1,4 @@
-// npm run report:allure -- [--run DIR] [--no-load]
+// npm run report:allure -- [--run DIR] [--no-load]   (entry cli/report-allure.ts)
 // Adds the latest load run's thresholds and checks to reports/output/allure-results (next to the contract suite's
 // results), then renders one Allure 3 report (Awesome, single file) into reports/output/allure-report, keeping the
 // history of every run in reports/output/history/allure-history.jsonl. The settings (name, categories, history,
@@ -6,11 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
 import { InputError } from '../lib/files.ts';
 import { writeFileAtomic } from '../../core/files.ts';
-import { runMain } from '../../core/main.ts';
 import { latestLoadRun, outputPaths, type OutputPaths } from '../../core/layout.ts';
 import { repoRoot } from '../../config/index.ts';
 import { loadAnalysis } from '../load-report/analysis.ts';
@@ -95,22 +93,3 @@ export function makeOffline(html: string): string {
     '',
   );
 }
-
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  let runDir: string | null | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--run') {
-      const v = argv[++i];
-      if (v === undefined) throw new InputError('--run needs a load run directory');
-      runDir = resolve(v);
-    } else if (argv[i] === '--no-load') runDir = null;
-    else
-      throw new InputError(`unexpected argument "${argv[i]}"; usage: npm run report:allure -- [--run DIR] [--no-load]`);
-  }
-  const r = await buildAllureReport(runDir === undefined ? {} : { runDir });
-  console.log(`allure report: ${r.indexHtml} (${r.results} results, ${r.loadResults} from the load run)`);
-  return 0;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('report:allure', main);

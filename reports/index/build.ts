@@ -1,11 +1,9 @@
-// node --import ./cli/ts-register.js reports/index/build.ts  (the suite calls buildIndex())
+// npm run report:index (entry cli/report-index.ts)
 // reports/output/index.html: the gate's verdict on top, then a link to every report present.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { isRecord } from '../lib/files.ts';
 import { readJsonFile, writeFileAtomic } from '../../core/files.ts';
-import { runMain } from '../../core/main.ts';
 import { badge, esc, fmtDate, fmtMs, page, table, type Cell } from '../lib/html.ts';
 import { outputPaths, type OutputPaths } from '../../core/layout.ts';
 import { readMeta } from '../lib/k6-summary.ts';
@@ -149,10 +147,3 @@ ${olderRuns.length ? `<section id="runs"><h2>Load runs</h2>${table(['Run', 'Prof
   writeFileAtomic(paths.index, html);
   return paths.index;
 }
-
-async function main(): Promise<number> {
-  console.log(`index: ${buildIndex()}`);
-  return 0;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('report:index', main);
