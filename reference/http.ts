@@ -33,6 +33,8 @@ export function createHttpServer(
           })
           .then((answer) => {
             const headers: Record<string, string | number> = { ...answer.headers };
+            // Served over TLS, the service asks browsers to keep to https (HSTS, one year), as a real deployment would.
+            if (tls) headers['strict-transport-security'] = 'max-age=31536000';
             headers['content-length'] = Buffer.byteLength(answer.body);
             if (aborted) headers.connection = 'close';
             res.writeHead(answer.status, headers);

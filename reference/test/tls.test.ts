@@ -12,15 +12,20 @@ import { startReference } from '../launch.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`fixtures/tls/${name}`, import.meta.url));
 
-/** POST a login over HTTPS; resolves with the status, or rejects with the TLS error. */
-function login(baseUrl: string, ca?: Buffer): Promise<number> {
+/** POST a login over HTTPS; resolves with the status and the HSTS header, or rejects with the TLS error. */
+function login(baseUrl: string, ca?: Buffer): Promise<{ status: number; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(LOGIN_PATH, baseUrl),
       { method: 'POST', headers: { 'content-type': 'application/json' }, ...(ca ? { ca } : {}) },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            hsts: res.headers['strict-transport-security'] as string | undefined,
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -38,7 +43,11 @@ describe('HTTPS', () => {
     });
     try {
       assert.match(ref.baseUrl, /^https:\/\/localhost:\d+$/);
-      assert.equal(await login(ref.baseUrl, readFileSync(fixture('ca.crt'))), 200);
+      // Over TLS the answer also carries HSTS (the contract's RESPONSE-HEADERS advises without it on https).
+      assert.deepEqual(await login(ref.baseUrl, readFileSync(fixture('ca.crt'))), {
+        status: 200,
+        hsts: 'max-age=31536000',
+      });
       await assert.rejects(login(ref.baseUrl), (error: NodeJS.ErrnoException) => {
         assert.match(`${error.code} ${error.message}`, /self[- ]signed|unable to verify/i);
         return true;
