@@ -72,8 +72,9 @@ const median = (xs: readonly number[]): number => {
 const fmt = (n: number): string => n.toFixed(1).padStart(8);
 const percent = (share: number | undefined): string => (share === undefined ? 'n/a' : `${(100 * share).toFixed(1)} %`);
 
-async function main(): Promise<void> {
-  const raw = parseFlags(process.argv.slice(2), FLAGS, {});
+/** The benchmark; flags as parsed by reference/options.ts (node:util parseArgs). Entry: cli/bench-reference.ts. */
+export async function runReferenceBench(argv: readonly string[]): Promise<void> {
+  const raw = parseFlags(argv, FLAGS, {});
   const seconds = positive(raw, 'seconds', 2, 60);
   const rounds = Math.round(positive(raw, 'rounds', 5, 20));
   const concurrency = Math.round(
@@ -220,8 +221,3 @@ async function main(): Promise<void> {
     await ref.stop();
   }
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:reference: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
-  process.exit(error instanceof UsageError ? 2 : 1);
-});

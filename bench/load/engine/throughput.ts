@@ -250,11 +250,11 @@ async function main(): Promise<void> {
     process.stdout.write(`  ${what.padEnd(45)} ${figure.padEnd(40)} ${target}\n`);
 }
 
-main()
-  .catch((e: unknown) => {
-    process.stderr.write(`bench failed: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => {
+/** The whole benchmark (entry: cli/bench-engine.ts); every child it started is killed at the end, pass or fail. */
+export async function runEngineBench(): Promise<void> {
+  try {
+    await main();
+  } finally {
     for (const c of children) c.kill();
-  });
+  }
+}
