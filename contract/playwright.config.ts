@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { outputPaths } from '../core/layout.ts';
 import { allureCategories } from './allure-categories.ts';
 import { policyFor } from './policy.ts';
 import { playwrightProxy } from './support/proxy.ts';
@@ -24,7 +25,8 @@ function configOrExit(): ReturnType<typeof loadConfig> {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const config = configOrExit();
-const outputDir = join(config.reportsDir, 'contract');
+const paths = outputPaths(config.reportsDir);
+const outputDir = paths.contract;
 const baseUrl = process.env[targetEnv.baseUrl] ?? config.authBaseUrl;
 
 // A bad policy file or CONTRACT_POLICY entry stops the run here, in one line, before any target starts.
@@ -70,13 +72,13 @@ export default defineConfig({
   },
   reporter: [
     ['list'],
-    ['json', { outputFile: join(outputDir, 'results.json') }],
+    ['json', { outputFile: paths.contractResults }],
     // For CI test-result tools and anything that reads JUnit (the job summary counts it: reports/summary).
     ['junit', { outputFile: join(outputDir, 'junit.xml') }],
     [
       'allure-playwright',
       {
-        resultsDir: join(config.reportsDir, 'allure-results'),
+        resultsDir: paths.allureResults,
         detail: false,
         suiteTitle: false,
         categories: allureCategories,

@@ -2,10 +2,10 @@
 // free loopback port plus a second reference with a dead identity upstream, so the documented 502 is inducible.
 // URLs reach workers and reporters through the environment. Returns the teardown that stops what it started.
 // First it removes the previous run's results (start-clean.ts), so Allure never shows them as retries.
-import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { loadConfig } from '../../config/index.ts';
 import { loadContractLimits } from '../../config/limits.ts';
+import { outputPaths } from '../../core/layout.ts';
 import { startTarget } from '../../core/target.ts';
 import { startReference } from '../../reference/launch.ts';
 import { startCoordinator } from './coordinator.ts';
@@ -33,7 +33,7 @@ export default async function globalSetup(playwrightConfig: FullConfig): Promise
     // A broken pinned spec is reported once, here, before any target starts.
     process.env[targetEnv.specChecked] = loadSpec().sha256;
     config = loadConfig();
-    startClean(playwrightConfig, [join(config.reportsDir, 'contract', 'coverage.json')]);
+    startClean(playwrightConfig, [outputPaths(config.reportsDir).contractCoverage]);
     target = await startTarget(config, startReference, { faultTarget: true, loadAccounts: contractLoadAccounts });
   } catch (error) {
     // One line, no stack: the cause is the user's configuration or a target that cannot start.

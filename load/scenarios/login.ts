@@ -42,7 +42,9 @@ const objectives = objectivesFor(slo, profile);
 const target = parseTargetUrl(__ENV.AUTH_BASE_URL);
 assertLoadAllowed(target, parseAllowList(__ENV.ALLOW_REMOTE_LOAD));
 const runId = __ENV.LOAD_RUN_ID || newRunId(profile.name);
-const outputDir = (__ENV.LOAD_OUTPUT_DIR || `reports/output/load/${runId}`).replace(/\/+$/, '');
+// npm run load passes LOAD_OUTPUT_DIR; a plain `k6 run` writes where core/layout.ts would: $REPORTS_DIR/load/<run id>.
+const reportsDir = (__ENV.REPORTS_DIR || 'reports/output').replace(/\/+$/, '');
+const outputDir = (__ENV.LOAD_OUTPUT_DIR || `${reportsDir}/load/${runId}`).replace(/\/+$/, '');
 
 // Loaded once and shared read-only by every VU; a bad file stops the run at init with a one-line reason.
 const accounts = new SharedArray<Account>('load accounts', () => {
