@@ -16,11 +16,10 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../../core/args.ts';
 import { readJsonFile, writeFileAtomic } from '../../core/files.ts';
 import { latestLoadRun, outputPaths } from '../../core/layout.ts';
-import { runMain, UserError } from '../../core/main.ts';
+import { UserError } from '../../core/errors.ts';
 import { isRecord } from '../lib/files.ts';
 import { badge, esc, fmtDate, page, table, type Cell } from '../lib/html.ts';
 
@@ -301,48 +300,40 @@ export async function restoreSite(baseUrl: string, into: string, o: RestoreOptio
   return { found: true, files: manifest.files.length, bytes };
 }
 
-const usage = `usage: npm run report:site -- restore --from URL --into DIR
+export const siteUsage = `usage: npm run report:site -- restore --from URL --into DIR
        npm run report:site -- add --env NAME --from REPORTS_DIR --into DIR
        npm run report:site -- index --into DIR`;
 
-async function main(): Promise<number> {
+/** `npm run report:site -- <command> ...` (entry: cli/report-site.ts); returns the line to print. */
+export async function runSiteCommand(argv: readonly string[]): Promise<string> {
   const { values, positionals } = parseCommandLine(
-    process.argv.slice(2),
+    argv,
     {
       options: { from: { type: 'string' }, into: { type: 'string' }, env: { type: 'string' } },
       allowPositionals: true,
     },
-    { usage },
+    { usage: siteUsage },
   );
   const [command, ...extra] = positionals;
-  if (extra.length > 0) throw new UserError(`unexpected argument "${extra[0]}"; ${usage}`);
+  if (extra.length > 0) throw new UserError(`unexpected argument "${extra[0]}"; ${siteUsage}`);
   const need = (name: 'from' | 'into' | 'env'): string => {
     const v = values[name];
-    if (v === undefined || v === '') throw new UserError(`${command ?? ''} needs --${name}; ${usage}`);
+    if (v === undefined || v === '') throw new UserError(`${command ?? ''} needs --${name}; ${siteUsage}`);
     return v;
   };
   if (command === 'restore') {
     const r = await restoreSite(need('from'), resolve(need('into')));
-    console.log(
-      r.found
-        ? `site: restored ${r.files} files (${(r.bytes / 1e6).toFixed(1)} MB) from ${values.from}`
-        : `site: no manifest at ${values.from}: starting a new site`,
-    );
-    return 0;
+    return r.found
+      ? `site: restored ${r.files} files (${(r.bytes / 1e6).toFixed(1)} MB) from ${values.from}`
+      : `site: no manifest at ${values.from}: starting a new site`;
   }
   if (command === 'add') {
     const r = addEnvironment({ site: resolve(need('into')), env: need('env'), from: resolve(need('from')) });
-    console.log(
-      `site: ${r.env} updated (${r.files} files); environments: ${r.environments.map((e) => e.name).join(', ')}`,
-    );
-    return 0;
+    return `site: ${r.env} updated (${r.files} files); environments: ${r.environments.map((e) => e.name).join(', ')}`;
   }
   if (command === 'index') {
     const envs = buildSiteIndex(resolve(need('into')));
-    console.log(`site: index of ${envs.length} environment(s)`);
-    return 0;
+    return `site: index of ${envs.length} environment(s)`;
   }
-  throw new UserError(`${command === undefined ? 'no command' : `unknown command "${command}"`}; ${usage}`);
+  throw new UserError(`${command === undefined ? 'no command' : `unknown command "${command}"`}; ${siteUsage}`);
 }
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('report:site', main);

@@ -1,4 +1,4 @@
-// npm run report:summary -- [--run DIR]...
+// What `npm run report:summary -- [--run DIR]...` does (entry: cli/report-summary.ts).
 // Assembles the job summary (gate, contract JUnit counts, performance review headline, load summary) and the
 // pull-request comment from the reports already built, into $REPORTS_DIR/summary/{job-summary.md, pr-comment.md}, and
 // appends the job summary to $GITHUB_STEP_SUMMARY when set (GitHub Actions). --run: a load run folder, or a reports
@@ -6,14 +6,12 @@
 // shown as such in the summary.
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../../core/args.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { outputPaths, type OutputPaths } from '../../core/layout.ts';
-import { runMain } from '../../core/main.ts';
 import { jobSummary, prComment, resolveRun } from './summary.ts';
 
-const usage = 'usage: npm run report:summary -- [--run DIR]...';
+export const summaryUsage = 'usage: npm run report:summary -- [--run DIR]...';
 
 export interface WrittenSummary {
   jobSummary: string;
@@ -33,7 +31,11 @@ export function writeSummary(
   env: NodeJS.ProcessEnv = process.env,
   paths: OutputPaths = outputPaths(),
 ): WrittenSummary {
-  const { values } = parseCommandLine(argv, { options: { run: { type: 'string', multiple: true } } }, { usage });
+  const { values } = parseCommandLine(
+    argv,
+    { options: { run: { type: 'string', multiple: true } } },
+    { usage: summaryUsage },
+  );
   // A --run without a run (the load step crashed, or its artifact is missing) is named in the summary, not an error:
   // the summary reports what happened.
   const runDirs = (values.run ?? []).map((arg) => resolveRun(resolve(arg)) ?? resolve(arg));
@@ -52,15 +54,4 @@ export function writeSummary(
   writeFileAtomic(files.prComment, prComment(input));
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, summary);
   return { ...files, runDirs };
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runMain('report:summary', async () => {
-    const written = writeSummary(process.argv.slice(2));
-    console.log(
-      `job summary: ${written.jobSummary}${process.env.GITHUB_STEP_SUMMARY ? ' (appended to $GITHUB_STEP_SUMMARY)' : ''}`,
-    );
-    console.log(`pull-request comment: ${written.prComment}`);
-    return 0;
-  });
 }

@@ -16,6 +16,7 @@ import {
   checkEnvironmentName,
   parseManifest,
   restoreSite,
+  runSiteCommand,
   safeSitePath,
   siteFiles,
   type SiteManifest,
@@ -198,4 +199,16 @@ test('an empty site still gets an index', () => {
   const site = mkdtempSync(join(tmpdir(), 'site-none-'));
   assert.deepEqual(buildSiteIndex(site), []);
   assert.match(readFileSync(join(site, siteFiles.index), 'utf8'), /No environment has published a run yet/);
+});
+
+test('report:site: one-line errors for a missing command, option or a bad environment', async () => {
+  await assert.rejects(runSiteCommand([]), /no command; usage: npm run report:site/);
+  await assert.rejects(runSiteCommand(['publish']), /unknown command "publish"/);
+  await assert.rejects(runSiteCommand(['add', '--into', 'x', '--from', 'y']), /add needs --env/);
+  await assert.rejects(
+    runSiteCommand(['add', '--env', 'history', '--into', 'x', '--from', 'y']),
+    /cannot be a site folder/,
+  );
+  const site = mkdtempSync(join(tmpdir(), 'site-cli-'));
+  assert.equal(await runSiteCommand(['index', '--into', site]), 'site: index of 0 environment(s)');
 });
