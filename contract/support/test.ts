@@ -86,10 +86,14 @@ export class LoginApi {
     const options = build(account);
     const key = `${options.target === 'fault' ? this.suite.faultBaseUrl : this.suite.baseUrl} ${account.identifier}`;
     return this.suite.coordination.withAccount(key, async (failures) => {
-      if (failures === undefined || failures >= maxConsecutiveFailures) await this.resetFailures(account);
+      let before = failures;
+      if (before === undefined || before >= maxConsecutiveFailures) {
+        await this.resetFailures(account);
+        before = 0; // the valid login just reset the provider's count
+      }
       const exchange = await this.call(description, options);
       // Anything but a 200 may count as a failure at the provider: count it (over-counting only resets sooner).
-      return { value: exchange, failures: exchange.response.status === 200 ? 0 : (failures ?? 0) + 1 };
+      return { value: exchange, failures: exchange.response.status === 200 ? 0 : before + 1 };
     });
   }
 
