@@ -2,6 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCommandLine } from '../core/args.ts';
+import { runMain } from '../core/main.ts';
 
 const roots = [
   'config',
@@ -15,8 +17,6 @@ const roots = [
   'tools',
   '.github',
 ];
-const filter = process.argv.slice(2);
-
 function findTests(dir: string, inTestDir: boolean): string[] {
   let entries;
   try {
@@ -34,15 +34,23 @@ function findTests(dir: string, inTestDir: boolean): string[] {
   });
 }
 
-const files = roots
-  .flatMap((root) => findTests(root, false))
-  .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
-  .sort();
-if (files.length === 0) {
-  console.error(`no unit test files found under ${roots.join(', ')} (filter: ${filter.join(' ') || 'none'})`);
-  process.exit(1);
-}
-const result = spawnSync(process.execPath, ['--import', './cli/ts-register.js', '--test', ...files], {
-  stdio: 'inherit',
+// Positionals filter the files by substring: npm run test:unit -- reports/test/gate layers
+runMain('test:unit', async () => {
+  const filter = parseCommandLine(
+    process.argv.slice(2),
+    { allowPositionals: true },
+    { usage: 'usage: npm run test:unit -- [PATH-PART ...]' },
+  ).positionals;
+  const files = roots
+    .flatMap((root) => findTests(root, false))
+    .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
+    .sort();
+  if (files.length === 0) {
+    console.error(`no unit test files found under ${roots.join(', ')} (filter: ${filter.join(' ') || 'none'})`);
+    return 1;
+  }
+  const result = spawnSync(process.execPath, ['--import', './cli/ts-register.js', '--test', ...files], {
+    stdio: 'inherit',
+  });
+  return result.status ?? 1;
 });
-process.exit(result.status ?? 1);
