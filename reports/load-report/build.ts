@@ -3,10 +3,8 @@
 // <run-dir>/analysis.json for every later report), or of several load generators' runs of one test merged into
 // global figures (written to --out, default <first-dir>/../merged-report.html).
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/files.ts';
 import { writeFileAtomic } from '../../core/files.ts';
-import { runMain } from '../../core/main.ts';
 import { latestLoadRun, outputPaths, reportsDir } from '../../core/layout.ts';
 import { loadAnalysis, type RunAnalysis } from './analysis.ts';
 import type { AnalyzeOptions } from './analyze.ts';
@@ -56,7 +54,8 @@ export function parseArgs(argv: string[]): { dirs: string[]; out: string | undef
   return { dirs, out };
 }
 
-async function main(): Promise<number> {
+/** The `npm run report:load` command (entry: cli/report-load.ts). */
+export async function reportLoadMain(): Promise<number> {
   const { dirs, out } = parseArgs(process.argv.slice(2));
   if (dirs.length === 0) {
     const latest = latestLoadRun();
@@ -75,5 +74,3 @@ async function main(): Promise<number> {
   );
   return 0;
 }
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('report:load', main);

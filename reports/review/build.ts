@@ -3,9 +3,7 @@
 // Exit 0 when no regression beyond tolerance (or no baseline yet), 1 on a regression, 2 on bad input.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/files.ts';
-import { runMain } from '../../core/main.ts';
 import { loadTolerances } from './compare.ts';
 import { reviewRun, writeReview } from './review.ts';
 
@@ -36,7 +34,8 @@ export function parseArgs(argv: string[]): Record<'run' | 'baseline' | 'toleranc
   return opts;
 }
 
-async function main(): Promise<number> {
+/** The `npm run review` command (entry: cli/review.ts). */
+export async function reviewMain(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const review = await reviewRun({
     ...(args.run ? { runDir: resolve(args.run) } : {}),
@@ -50,5 +49,3 @@ async function main(): Promise<number> {
   );
   return review.verdict === 'fail' ? 1 : 0;
 }
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runMain('review', main);

@@ -61,9 +61,9 @@ test('as processes: exit 2 with one line for bad usage, bad input and an unusabl
   const file = join(paths.root, 'a-file');
   writeFileSync(file, '');
   const [flag, noRun, missing, unwritable] = await Promise.all([
-    run('reports/load-report/build.ts', ['--bogus']),
-    run('reports/load-report/build.ts', [], { REPORTS_DIR: paths.root }),
-    run('reports/review/build.ts', ['--run', join(paths.root, 'nope')]),
+    run('cli/report-load.ts', ['--bogus']),
+    run('cli/report-load.ts', [], { REPORTS_DIR: paths.root }),
+    run('cli/review.ts', ['--run', join(paths.root, 'nope')]),
     run('cli/gate.ts', [], { REPORTS_DIR: join(file, 'sub') }),
   ]);
   oneLine(flag, /unknown option --bogus/);
