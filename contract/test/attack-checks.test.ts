@@ -21,21 +21,10 @@ import {
   statusIsOneOf,
 } from '../checks/attacks.ts';
 import { corsDoesNotReflectWithCredentials, responseHeadersAreHardened } from '../checks/headers.ts';
-import { describeFailure } from '../checks/result.ts';
-import type { CheckResult } from '../checks/result.ts';
 import { decodeCompactJws, jwtClaimsArePlausible, jwtSignatureVerifies } from '../checks/token.ts';
 import { redactedRequest } from '../support/redaction.ts';
 import { MASK, redactText } from '../validator/redact.ts';
-
-function passes(r: CheckResult): void {
-  assert.deepEqual(r.problems, [], describeFailure(r));
-}
-function fails(r: CheckResult, clause: string, pattern: RegExp): void {
-  assert.equal(r.clause, clause);
-  assert.ok(r.problems.length > 0, `${r.check} should fail`);
-  assert.match(describeFailure(r), new RegExp(`^\\[${clause}\\]`));
-  assert.match(r.problems.join('; '), pattern);
-}
+import { fails, passes } from './check-assertions.ts';
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jws = (payload: object, header: object = { alg: 'EdDSA' }, signature = 'c2ln'): string =>

@@ -9,7 +9,6 @@ import {
   statusIs,
 } from '../checks/errors.ts';
 import { responseIsDocumented } from '../checks/documented.ts';
-import { describeFailure } from '../checks/result.ts';
 import {
   compareTimings,
   mannWhitneyP,
@@ -18,7 +17,6 @@ import {
 } from '../checks/timing.ts';
 import { loadSpec } from '../validator/spec.ts';
 import { ResponseValidator } from '../validator/validator.ts';
-import type { CheckResult } from '../checks/result.ts';
 import {
   errorRevealsNoInternals,
   rejectionsAreIdentical,
@@ -32,6 +30,7 @@ import {
   sessionTimesArePlausible,
 } from '../checks/session.ts';
 import { jwtExpMatchesSession, jwtIsAllowListedJws, tokensAreConsistent } from '../checks/token.ts';
+import { fails, passes } from './check-assertions.ts';
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = Date.parse('2026-11-27T18:00:00Z');
@@ -51,16 +50,6 @@ const session = {
 const healthy = { sessionToken: 'tok-1', jwt, session, tokenizedSession: session, identity };
 const clock = { sentAt: now - 50, receivedAt: now + 50, skewMs: 10_000 };
 const algs = ['ES256', 'RS256'];
-
-function passes(r: CheckResult): void {
-  assert.deepEqual(r.problems, [], describeFailure(r));
-}
-function fails(r: CheckResult, clause: string, pattern: RegExp): void {
-  assert.equal(r.clause, clause);
-  assert.ok(r.problems.length > 0, `${r.check} should fail`);
-  assert.match(describeFailure(r), new RegExp(`^\\[${clause}\\]`));
-  assert.match(r.problems.join('; '), pattern);
-}
 
 describe('token checks', () => {
   test('TOKEN-JWS', () => {

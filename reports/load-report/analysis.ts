@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../config/index.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { InputError, isRecord } from '../lib/files.ts';
+import type { RunMeta } from '../../load/lib/run-meta.ts';
 
 /** Bump when the shape of RunAnalysis changes: an analysis.json of another version is recomputed. */
 export const analysisSchema = 2;
@@ -20,16 +21,10 @@ export interface AnalysisSource {
 }
 
 /** The run as the reports name it: meta.json's fields, merged over the generators. */
-export interface RunInfo {
-  runId: string;
-  profile: string;
-  engine: string;
-  target: string;
-  commit: string;
-  startedAt: string;
-  endedAt: string;
-  exitCode?: number;
-  managedTarget?: boolean;
+export interface RunInfo extends Pick<
+  RunMeta,
+  'runId' | 'profile' | 'engine' | 'target' | 'commit' | 'startedAt' | 'endedAt' | 'exitCode' | 'managedTarget'
+> {
   /** The schedule as a comparable one-liner (load/lib/run-meta.ts scheduleLabel); '' if unknown. */
   schedule: string;
 }
