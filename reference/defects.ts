@@ -12,6 +12,7 @@ import type { ClauseId } from '../contract/clauses.ts';
 import { identityIdFor, MAIN_ACCOUNT } from './accounts.ts';
 import type { Channel } from './channels.ts';
 import type { IdentityFaults } from './identity/service.ts';
+import { INTERMITTENT_DEFECTS } from './intermittent-defects.ts';
 import type { LoginBody, LoginContext, Reply, ReplyContext, ReplyKind, SessionDraft } from './reply.ts';
 import type { Credentials, Leniency, RequestProblem } from './request.ts';
 import type { SessionClaims } from './tokens.ts';
@@ -670,7 +671,10 @@ export const DEFECTS: readonly Defect[] = [
   },
 ];
 
-export const defectByName: ReadonlyMap<string, Defect> = new Map(DEFECTS.map((d) => [d.name, d]));
+/** Every defect `--defect` accepts: the catalog's, and the intermittent ones only a load run meets. */
+export const defectByName: ReadonlyMap<string, Defect> = new Map(
+  [...DEFECTS, ...INTERMITTENT_DEFECTS].map((d) => [d.name, d]),
+);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

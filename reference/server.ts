@@ -3,7 +3,7 @@
 // `reference listening at http://127.0.0.1:PORT` on stdout (with --tls-cert/--tls-key: HTTPS, `https://localhost:PORT`).
 import { loadAccounts } from './accounts.ts';
 import { createApp } from './app.ts';
-import { DEFECTS, defectByName } from './defects.ts';
+import { defectByName } from './defects.ts';
 import { closeServer, listenOnLoopback, onShutdown } from './entry.ts';
 import { appendFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/files.ts';
@@ -20,7 +20,7 @@ import { isMainModule, runMain } from '../core/main.ts';
 export async function serveReference(argv: readonly string[]): Promise<void> {
   const options = parseServerOptions(argv);
   if (options.help) return void process.stdout.write(`${SERVER_USAGE}\n`);
-  if (options.listDefects) return void process.stdout.write(DEFECTS.map((d) => `${d.name}\n`).join(''));
+  if (options.listDefects) return void process.stdout.write([...defectByName.keys()].map((n) => `${n}\n`).join(''));
 
   const log = createLogger('reference');
   let shuttingDown = false;

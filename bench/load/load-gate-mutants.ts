@@ -43,6 +43,18 @@ export const mutants: readonly Mutant[] = [
     metric: 'login_undocumented_status',
   },
   {
+    name: 'intermittent-schema-break',
+    what: 'after 20 logins, one 200 in 10 breaks the schema (session.expires_at without offset)',
+    env: { REFERENCE_DEFECT: 'intermittent-schema-break' },
+    metric: 'login_contract_ok',
+  },
+  {
+    name: 'intermittent-identity-swap',
+    what: "after 20 logins, one 200 in 10 carries another caller's identity",
+    env: { REFERENCE_DEFECT: 'intermittent-identity-swap' },
+    metric: 'login_identity_ok',
+  },
+  {
     name: 'dropped-iterations',
     what: 'one VU for 6 logins/s at 200 ms each: the schedule cannot be kept (smoke budget: 0 dropped)',
     env: { REFERENCE_ADDED_LATENCY_MS: '200', LOAD_MAX_VUS: '1', LOAD_PRE_ALLOCATED_VUS: '1' },

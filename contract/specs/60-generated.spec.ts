@@ -13,7 +13,7 @@ import type { CheckResult } from '../checks/result.ts';
 import { errorRevealsNoInternals, responseHasNoPassword } from '../checks/security.ts';
 import { invalidBodies, validShapedBodies } from '../generators/request-bodies.ts';
 import type { ObjectSchema } from '../generators/request-bodies.ts';
-import { redactText } from '../validator/redact.ts';
+import { redactText } from '../../core/redact.ts';
 import type { Exchange } from '../support/http.ts';
 import { holdsUnderPolicy } from '../support/matchers.ts';
 import { test } from '../support/test.ts';

@@ -1,5 +1,5 @@
 // Redacted renderings of an exchange for attachments and reports: passwords and tokens never leave the process.
-import { MASK, redactText, redactValue } from '../validator/redact.ts';
+import { MASK, redactText, redactValue } from '../../core/redact.ts';
 import type { Exchange } from './http.ts';
 
 const secretHeaders = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);

@@ -23,7 +23,7 @@ import {
 import { corsDoesNotReflectWithCredentials, responseHeadersAreHardened } from '../checks/headers.ts';
 import { decodeCompactJws, jwtClaimsArePlausible, jwtSignatureVerifies } from '../checks/token.ts';
 import { redactedRequest } from '../support/redaction.ts';
-import { MASK, redactText } from '../validator/redact.ts';
+import { MASK, redactText } from '../../core/redact.ts';
 import { fails, passes } from './check-assertions.ts';
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { addFormats } from './spec.ts';
 import type { LoadedSpec } from './spec.ts';
-import { describeValue } from './redact.ts';
+import { describeValue } from '../../core/redact.ts';
 
 export interface HttpResponseLike {
   readonly status: number;
@@ -59,10 +59,10 @@ interface Operation {
   readonly node: Record<string, unknown>;
 }
 
-const SPEC_ID = 'urn:contract:openapi';
+export const SPEC_ID = 'urn:contract:openapi';
 const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 // OpenAPI fields that are not JSON Schema keywords but appear in the documents Ajv reads.
-const openApiVocabulary = [
+export const openApiVocabulary = [
   'openapi',
   'info',
   'servers',
@@ -76,6 +76,15 @@ const openApiVocabulary = [
   'discriminator',
 ];
 
+/** No coercion, no defaults, no removal: validation must not change what it looks at. */
+export const ajvOptions = {
+  allErrors: true,
+  strict: false,
+  logger: false,
+  coerceTypes: false,
+  useDefaults: false,
+} as const;
+
 export class ResponseValidator {
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction>();
@@ -85,8 +94,7 @@ export class ResponseValidator {
     readonly spec: LoadedSpec,
     private readonly secrets: readonly string[] = [],
   ) {
-    // No coercion, no defaults, no removal: validation must not change what it looks at.
-    this.ajv = new Ajv({ allErrors: true, strict: false, logger: false, coerceTypes: false, useDefaults: false });
+    this.ajv = new Ajv(ajvOptions);
     addFormats(this.ajv);
     this.ajv.addVocabulary(openApiVocabulary);
     this.ajv.addSchema(structuredClone(spec.doc) as object, SPEC_ID);
@@ -116,6 +124,21 @@ export class ResponseValidator {
         }));
       }),
     );
+  }
+
+  /**
+   * The schemas a response body of an operation is checked against, one per documented (status, media type), each
+   * as a JSON pointer into the document with response `$ref`s followed (for the load side's generated validator).
+   */
+  responseSchemaPointers(operationId: string): { status: string; mediaType: string; pointer: string }[] {
+    const op = this.findOperation(operationId);
+    return Object.keys(this.responsesOf(op)).flatMap((status) => {
+      const { node, pointer } = this.responseAt(op, status);
+      const content = (node.content as Record<string, Record<string, unknown>> | undefined) ?? {};
+      return Object.keys(content)
+        .filter((mediaType) => content[mediaType]?.schema !== undefined)
+        .map((mediaType) => ({ status, mediaType, pointer: `${pointer}/content/${escapePointer(mediaType)}/schema` }));
+    });
   }
 
   /** The request body schema of an operation's JSON media type, with every `$ref` resolved (for generators). */

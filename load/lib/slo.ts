@@ -17,6 +17,10 @@ export interface SloValues {
   /** Minimum-samples guard: at least max(floor, share x scheduled) login requests, so an empty run never passes. */
   readonly minSamplesShare: number;
   readonly minSamplesFloor: number;
+  /** Share of login responses that match the pinned contract (documented status, body schema), at least. */
+  readonly contractOkRateMin: number;
+  /** Share of successful logins whose session and identity belong to the account that logged in, at least. */
+  readonly identityOkRateMin: number;
 }
 
 export interface SloFile {
@@ -42,6 +46,10 @@ export interface ObjectThreshold {
 
 export const loginMetric = 'http_req_duration{name:login}';
 export const undocumentedStatusMetric = 'login_undocumented_status';
+/** Rate over every login response: 1 when it matches the pinned contract (load/lib/login-contract.ts). */
+export const contractOkMetric = 'login_contract_ok';
+/** Rate over every 200 to a valid login: 1 when its session and identity are the account's own. */
+export const identityOkMetric = 'login_identity_ok';
 
 const keys: readonly (keyof SloValues)[] = [
   'loginP95Ms',
@@ -51,8 +59,16 @@ const keys: readonly (keyof SloValues)[] = [
   'droppedIterationsShareMax',
   'minSamplesShare',
   'minSamplesFloor',
+  'contractOkRateMin',
+  'identityOkRateMin',
 ];
+const contractDefaults: Pick<SloValues, 'contractOkRateMin' | 'identityOkRateMin'> = {
+  contractOkRateMin: 1,
+  identityOkRateMin: 1,
+};
 const shareKeys = new Set<keyof SloValues>([
+  'contractOkRateMin',
+  'identityOkRateMin',
   'errorRateMax',
   'checksRateMin',
   'droppedIterationsShareMax',
@@ -69,7 +85,8 @@ export function parseSlo(text: string, source: string): SloFile {
   if (!isRecord(data) || !isRecord(data.defaults)) {
     throw new LoadInputError(`${source} must be an object with a "defaults" object (${keys.join(', ')})`);
   }
-  const defaults = parseValues(data.defaults, `${source} defaults`, true) as SloValues;
+  // SLO files written before the contract-under-load objectives get them at their strictest: one wrong body fails.
+  const defaults = { ...contractDefaults, ...parseValues(data.defaults, `${source} defaults`, true) } as SloValues;
   const profiles = new Map<string, Partial<SloValues>>();
   const rawProfiles = data.profiles ?? {};
   if (!isRecord(rawProfiles)) throw new LoadInputError(`${source}: "profiles" must be an object`);
@@ -126,6 +143,20 @@ export function objectivesFor(slo: SloFile, profile: Profile): Objective[] {
       abortable: true,
     },
     {
+      id: 'contract',
+      metric: contractOkMetric,
+      expression: `rate>=${v.contractOkRateMin}`,
+      description: `at least ${percent(v.contractOkRateMin)} of login responses match the pinned contract (a documented status, the body schema for it)`,
+      abortable: true,
+    },
+    {
+      id: 'identity',
+      metric: identityOkMetric,
+      expression: `rate>=${v.identityOkRateMin}`,
+      description: `at least ${percent(v.identityOkRateMin)} of successful logins return the session and identity of the account that logged in`,
+      abortable: true,
+    },
+    {
       id: 'dropped-iterations',
       metric: 'dropped_iterations',
       expression: `count<=${droppedMax}`,
@@ -172,7 +203,7 @@ function parseValues(raw: unknown, where: string, complete: boolean): Partial<Sl
   for (const key of keys) {
     const value = raw[key];
     if (value === undefined) {
-      if (complete) throw new LoadInputError(`${where}: "${key}" is missing`);
+      if (complete && !(key in contractDefaults)) throw new LoadInputError(`${where}: "${key}" is missing`);
       continue;
     }
     const max = shareKeys.has(key) ? 1 : 600_000;

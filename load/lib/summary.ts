@@ -1,6 +1,7 @@
 // End-of-test outputs built from the object k6 passes to handleSummary: a text summary (stdout), JUnit XML (one
 // testcase per threshold and per check) and Markdown. Pure: no jslib import (offline k6 cannot fetch one), and the
 // Node CLI reuses `thresholdRows` for its SLO table. Nothing here sees a password or token: only metric values.
+import { contractOkMetric, identityOkMetric } from './slo.ts';
 import type { Objective } from './slo.ts';
 import { allChecks, type MetricSummary, type SummaryData } from './summary-data.ts';
 import { tryParseThreshold } from './thresholds.ts';
@@ -156,7 +157,13 @@ function keyMetrics(data: SummaryData): [string, string][] {
       stats.map((s) => `${s}=${ms(v[s] ?? 0)}`).join(' '),
     ]);
   }
-  for (const name of ['http_req_failed{name:login}', 'login_undocumented_status', 'checks']) {
+  for (const name of [
+    'http_req_failed{name:login}',
+    'login_undocumented_status',
+    contractOkMetric,
+    identityOkMetric,
+    'checks',
+  ]) {
     const rate = m[name]?.values;
     if (rate !== undefined) {
       const total = (rate.passes ?? 0) + (rate.fails ?? 0);

@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { clauseById } from '../../contract/clauses.ts';
 import { DEFECTS, defectByName } from '../defects.ts';
+import { INTERMITTENT_DEFECTS } from '../intermittent-defects.ts';
 import { clauseViolations } from './oracle.ts';
 
 describe('defect catalog', () => {
   test('has at least 30 uniquely named defects, each with a one-line description and known clause ids', () => {
     assert.ok(DEFECTS.length >= 30, `only ${DEFECTS.length} defects`);
-    assert.equal(defectByName.size, DEFECTS.length, 'defect names must be unique');
-    for (const d of DEFECTS) {
+    assert.equal(defectByName.size, DEFECTS.length + INTERMITTENT_DEFECTS.length, 'defect names must be unique');
+    for (const d of [...DEFECTS, ...INTERMITTENT_DEFECTS]) {
       assert.match(d.name, /^[a-z0-9]+(-[a-z0-9]+)*$/, `${d.name}: names are kebab-case`);
       assert.ok(d.description.length > 10 && !d.description.includes('\n'), `${d.name}: one-line description`);
       for (const c of d.clauses) assert.ok(clauseById.has(c), `${d.name}: unknown clause ${c}`);
@@ -40,7 +41,7 @@ describe('defect catalog', () => {
             .join(' | '),
         ),
     );
-    for (const d of DEFECTS) {
+    for (const d of [...DEFECTS, ...INTERMITTENT_DEFECTS]) {
       const row = [`\`${d.name}\``, d.clauses.map((c) => `\`${c}\``).join(', '), d.description].join(' | ');
       assert.ok(rows.has(row), `README row missing or stale: ${row}`);
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { MAIN_ACCOUNT } from '../accounts.ts';
 import { DEFECTS } from '../defects.ts';
+import { INTERMITTENT_DEFECTS } from '../intermittent-defects.ts';
 import { startIdentity, startReference } from '../launch.ts';
 import { REPO_ROOT } from '../spawn.ts';
 
@@ -117,7 +118,7 @@ describe('processes', { concurrency: true }, () => {
     const list = await runEntry('--list-defects'); // rejects on a non-zero exit
     assert.deepEqual(
       list.stdout.trim().split('\n'),
-      DEFECTS.map((d) => d.name),
+      [...DEFECTS, ...INTERMITTENT_DEFECTS].map((d) => d.name),
     );
   });
 });

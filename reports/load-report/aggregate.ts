@@ -4,9 +4,11 @@
 // aggregate: that is the merge.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { contractOkMetric, identityOkMetric } from '../../load/lib/slo.ts';
 import type { MetricKey, MetricType } from '../../load/lib/thresholds.ts';
 import { Distribution } from '../lib/distribution.ts';
 import { parseK6Time } from '../lib/k6-time.ts';
+import { ContractFailureCollector, contractMetrics } from './contract-failures.ts';
 import { MetricSeries, tagsMatch } from './series.ts';
 
 type Tags = Record<string, unknown> | null | undefined;
@@ -78,6 +80,8 @@ export class RunAggregator {
   headline: { key: MetricKey; stats: RequestStats } | undefined;
   timeline = new Map<number, TimeBucket>();
   bucketSeconds = 1;
+  /** Login responses that broke the contract or the identity under load (failing samples only). */
+  readonly contract = new ContractFailureCollector();
   firstMs = Infinity;
   lastMs = -Infinity;
   lines = 0;
@@ -88,7 +92,7 @@ export class RunAggregator {
 
   /** readExtras: also stream checks and iterations (one and two more parsed lines per request). */
   constructor(readExtras = true) {
-    this.wanted = new Set(readExtras ? [...alwaysRead, ...extras] : alwaysRead);
+    this.wanted = new Set([...(readExtras ? [...alwaysRead, ...extras] : alwaysRead), ...contractMetrics]);
   }
 
   /** Also counts the http_req_duration points matching this key's tags apart (call before streaming). */
@@ -144,7 +148,11 @@ export class RunAggregator {
   private addBytes(buf: Buffer, start: number, end: number, defaultInstance: string): void {
     this.lines += 1;
     const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
-    if (stop <= start || !this.isWanted(buf, start, stop)) return;
+    if (stop <= start) return;
+    const name = this.wantedName(buf, start, stop);
+    if (name === undefined) return;
+    // A passing contract sample is one of every request: counted by the thresholds, never parsed here.
+    if (contractMetricSet.has(name) && !isFailingPoint(buf.subarray(start, stop))) return;
     this.parseLine(buf.toString('utf8', start, stop), defaultInstance);
   }
 
@@ -184,16 +192,19 @@ export class RunAggregator {
     this.addPoint(entry.metric, time, data.value, data.tags, defaultInstance);
   }
 
-  /** The "metric" key may come after "data" (k6) or before it: look at the last occurrence, then the first. */
-  private isWanted(buf: Buffer, start: number, end: number): boolean {
+  /**
+   * The line's metric when the report reads it. The "metric" key may come after "data" (k6) or before it: look at the
+   * last occurrence, then the first.
+   */
+  private wantedName(buf: Buffer, start: number, end: number): string | undefined {
     const lastAt = buf.lastIndexOf(METRIC_KEY, end - 1);
     const last = lastAt >= start ? metricNameAt(buf, lastAt, end) : undefined;
-    if (last !== undefined && this.wanted.has(last)) return true;
+    if (last !== undefined && this.wanted.has(last)) return last;
     // k6 writes "metric" last: a name closing the line is the top-level key, no need to scan from the start.
-    if (last !== undefined && lastAt + METRIC_KEY.length + last.length === end - 2) return false;
+    if (last !== undefined && lastAt + METRIC_KEY.length + last.length === end - 2) return undefined;
     const firstAt = buf.indexOf(METRIC_KEY, start);
     const first = firstAt >= start && firstAt < end ? metricNameAt(buf, firstAt, end) : undefined;
-    return first !== undefined && this.wanted.has(first);
+    return first !== undefined && this.wanted.has(first) ? first : undefined;
   }
 
   private addPoint(metric: string, time: number, value: number, tags: Tags, defaultInstance: string): void {
@@ -224,6 +235,10 @@ export class RunAggregator {
       }
       case 'iterations':
         this.counters.iterations += value;
+        break;
+      case contractOkMetric:
+      case identityOkMetric:
+        this.contract.add(metric, time, value, tags);
         break;
       case 'dropped_iterations':
         this.counters.droppedIterations += value;
@@ -324,6 +339,14 @@ function emptyBucket(): TimeBucket {
 }
 
 const METRIC_KEY = Buffer.from('"metric":"');
+const contractMetricSet: ReadonlySet<string> = new Set(contractMetrics);
+const POINT = Buffer.from('"type":"Point"');
+const FAILING = [Buffer.from('"value":0,'), Buffer.from('"value":0}'), Buffer.from('"value":false')];
+
+/** A Point whose value is 0 (a failing Rate sample); declarations (no value) are read too, for the metric's type. */
+function isFailingPoint(line: Buffer): boolean {
+  return !line.includes(POINT) || FAILING.some((f) => line.includes(f));
+}
 
 function metricNameAt(buf: Buffer, at: number, lineEnd: number): string | undefined {
   const start = at + METRIC_KEY.length;

@@ -8,9 +8,10 @@ import { repoRoot } from '../../config/index.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { InputError, isRecord } from '../lib/files.ts';
 import type { RunMeta } from '../../load/lib/run-meta.ts';
+import type { ContractFailures } from './contract-failures.ts';
 
 /** Bump when the shape of RunAnalysis changes: an analysis.json of another version is recomputed. */
-export const analysisSchema = 2;
+export const analysisSchema = 3;
 
 export interface AnalysisSource {
   dir: string;
@@ -123,6 +124,8 @@ export interface RunAnalysis {
   droppedIterations: number;
   statuses: Record<string, number>;
   errors: { error: string; count: number }[];
+  /** Login responses that broke the pinned contract or another account's identity under load (contract-failures.ts). */
+  contract: ContractFailures;
   ranges: LatencyRanges;
   distribution: DistributionBin[];
   timeline: { bucketSeconds: number; points: TimelinePoint[] };

@@ -219,6 +219,7 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     droppedIterations: agg.counters.droppedIterations || sumOf(summaries, 'dropped_iterations'),
     statuses: Object.fromEntries(agg.statuses),
     errors: [...agg.errors].sort((x, y) => y[1] - x[1]).map(([error, count]) => ({ error, count })),
+    contract: agg.contract.result(),
     ranges: latencyRanges(agg, thresholds),
     distribution: distributionBins(agg.all),
     timeline: timeline(agg),

@@ -1,6 +1,7 @@
 // The load report page: Gatling's layout (global indicators, statistics table, response-time ranges and
 // distribution, charts over time) plus what a release needs — every threshold with its value and verdict, run
 // metadata, per-instance figures for distributed runs. One self-contained HTML file.
+import { contractSection } from './render-contract.ts';
 import { parseThreshold } from '../../load/lib/thresholds.ts';
 import { barChart, elapsedLabel, lineChart, type Bin, type Series } from '../lib/charts.ts';
 import { histogramRelativeError } from '../lib/histogram.ts';
@@ -331,6 +332,7 @@ ${instancesSection(a)}
 ${rangesSection(a)}
 ${chartsSection(a)}
 ${checksSection(a)}
+${contractSection(a)}
 ${errorsSection(a)}
 <section id="sources"><h2>Sources</h2><p class="muted">${sources}<br>${fmtNum(a.stream.lines)} lines read, ${fmtNum(a.stream.points)} points used${a.stream.badLines ? `, <span class="ko">${fmtNum(a.stream.badLines)} malformed lines skipped</span>` : ''}; time buckets of ${a.timeline.bucketSeconds} s.</p></section>`;
   return page({
@@ -343,6 +345,7 @@ ${errorsSection(a)}
       ['#statistics', 'Statistics'],
       ['#charts', 'Charts'],
       ['#checks', 'Checks'],
+      ...(a.contract?.examples.length ? ([['#contract', 'Contract']] as [string, string][]) : []),
     ],
     body,
   });

@@ -1,5 +1,7 @@
 // Secrets never reach a message, an attachment or a report: fields that carry credentials or tokens are masked,
 // and so is any string that contains a known secret value (the configured password) or looks like a JWS.
+// In core/ and free of imports and Node globals because both sides use it: the contract suite, and the k6 scripts
+// (load/lib/login.ts redacts the bodies it reports) on real k6, which has no URLSearchParams.
 
 /** Property names whose values are credentials or bearer tokens. */
 export const secretFieldNames: ReadonlySet<string> = new Set(['password', 'jwt', 'sessionToken', 'tokenized']);
@@ -11,6 +13,13 @@ const secretJsonMember = /("(?:password|jwt|sessionToken|tokenized)"\s*:\s*)"(?:
 // `password=...` in a query string or a form-encoded body.
 const secretFormMember = /((?:^|[?&])(?:password|jwt|sessionToken|tokenized)=)[^&#\s]*/g;
 
+/** application/x-www-form-urlencoded, as URLSearchParams writes it: `*-._` and alphanumerics kept, space as `+`. */
+export function formEncode(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
 export function isSecretField(name: string | undefined): boolean {
   return name !== undefined && secretFieldNames.has(name);
 }
@@ -21,11 +30,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join(MASK);
     // As JSON escapes it, and as a URL or a form body encodes it.
-    const encodings = [
-      JSON.stringify(secret).slice(1, -1),
-      encodeURIComponent(secret),
-      new URLSearchParams({ s: secret }).toString().slice(2),
-    ];
+    const encodings = [JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), formEncode(secret)];
     for (const encoded of encodings) {
       if (encoded !== secret && encoded.length >= 4) out = out.split(encoded).join(MASK);
     }
