@@ -41,13 +41,15 @@ export function collectFiles(repoRoot: string): PackagedFile[] {
   const list = (dir: string, ext: string): string[] => {
     const abs = join(repoRoot, dir);
     return readdirSync(abs)
-      .filter((f) => f.endsWith(ext) && statSync(join(abs, f)).isFile())
+      .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts') && statSync(join(abs, f)).isFile())
       .map((f) => `${dir}/${f}`);
   };
   const paths = [
     ...list('load/scenarios', '.ts'),
     ...list('load/lib', '.ts'),
+    ...list('load/lib', '.js'), // the response validator generated from the pinned spec
     'core/errors.ts',
+    'core/redact.ts',
     'config/profiles.json',
     'config/slo.json',
   ];

@@ -18,7 +18,7 @@ test('the HTML report carries the global statistics, every threshold and the run
   assert.match(html, />380</);
   for (const t of analysis.thresholds)
     assert.ok(html.includes(t.expression.replace(/</g, '&lt;').replace(/>/g, '&gt;')), t.expression);
-  assert.equal(analysis.thresholds.length, 7);
+  assert.equal(analysis.thresholds.length, 9);
   assert.ok(analysis.thresholds.every((t) => t.judgedBy === 'k6 summary'));
   assert.match(html, /127\.0\.0\.1:39871/);
   assert.match(html, /Response time percentiles over time/);

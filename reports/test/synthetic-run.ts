@@ -43,6 +43,8 @@ export const syntheticThresholds: Record<string, string[]> = {
   'http_req_failed{name:login}': ['rate<0.02'],
   checks: ['rate>=0.95'],
   login_undocumented_status: ['rate==0'],
+  login_contract_ok: ['rate>=1'],
+  login_identity_ok: ['rate>=1'],
   dropped_iterations: ['count<=0'],
   'http_reqs{name:login}': ['count>=10'],
 };
@@ -105,6 +107,8 @@ const metricDecls: [string, string, string][] = [
   ['iteration_duration', 'trend', 'time'],
   ['iterations', 'counter', 'default'],
   ['login_undocumented_status', 'rate', 'default'],
+  ['login_contract_ok', 'rate', 'default'],
+  ['login_identity_ok', 'rate', 'default'],
 ];
 
 /** k6's percentile (load/lib/percentile.ts), as k6 writes it into summary.json. */
@@ -220,6 +224,8 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
       point('iteration_duration', duration + 0.4, `{${base}}`);
       point('iterations', 1, `{${base}}`);
       point('login_undocumented_status', 0, `{${base},"name":"login"}`);
+      point('login_contract_ok', 1, `{${base}}`);
+      point('login_identity_ok', 1, `{${base}}`);
     }
   }
   for (const w of writers) w.flush();
@@ -262,6 +268,8 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
         values: { rate: checksPass / (checksPass + checksFail), passes: checksPass, fails: checksFail },
       },
       login_undocumented_status: { type: 'rate', contains: 'default', values: { rate: 0, passes: 0, fails: n } },
+      login_contract_ok: { type: 'rate', contains: 'default', values: { rate: 1, passes: n, fails: 0 } },
+      login_identity_ok: { type: 'rate', contains: 'default', values: { rate: 1, passes: n, fails: 0 } },
       dropped_iterations: { type: 'counter', contains: 'default', values: { count: 0, rate: 0 } },
       'http_reqs{name:login}': { type: 'counter', contains: 'default', values: { count: n, rate: n / o.durationSec } },
       http_reqs: { type: 'counter', contains: 'default', values: { count: n, rate: n / o.durationSec } },
