@@ -46,6 +46,20 @@ describe('config/slo.json as k6 thresholds', () => {
     const p95 = objectivesFor(slo, stress).find((o) => o.id === 'latency-p95');
     assert.equal(p95?.expression, 'p(95)<1000');
   });
+
+  it('checks the contract under load at its strictest by default, also for SLO files written before it', () => {
+    const smoke = selectProfile(profiles, 'smoke');
+    const expressions = (file: typeof slo) =>
+      objectivesFor(file, smoke)
+        .filter((o) => o.id === 'contract' || o.id === 'identity')
+        .map((o) => `${o.metric} ${o.expression}`);
+    const expected = ['login_contract_ok rate>=1', 'login_identity_ok rate>=1'];
+    assert.deepEqual(expressions(slo), expected);
+    const { contractOkRateMin: _c, identityOkRateMin: _i, ...older } = slo.defaults;
+    assert.deepEqual(expressions(parseSlo(JSON.stringify({ defaults: older }), 'old.json')), expected);
+    const relaxed = parseSlo(JSON.stringify({ defaults: { ...slo.defaults, contractOkRateMin: 0.999 } }), 'x.json');
+    assert.deepEqual(expressions(relaxed), ['login_contract_ok rate>=0.999', 'login_identity_ok rate>=1']);
+  });
 });
 
 describe('malformed SLO files fail with one line', () => {
@@ -59,6 +73,11 @@ describe('malformed SLO files fail with one line', () => {
       'share above 1',
       JSON.stringify({ defaults: { ...defaults, errorRateMax: 5 } }),
       /"errorRateMax" must be a number/,
+    ],
+    [
+      'contract share above 1',
+      JSON.stringify({ defaults: { ...defaults, contractOkRateMin: 1.5 } }),
+      /"contractOkRateMin" must be a number from 0 to 1/,
     ],
     ['empty guard', JSON.stringify({ defaults: { ...defaults, minSamplesFloor: 0 } }), /must be at least 1/],
     ['bad profile', JSON.stringify({ defaults, profiles: { smoke: { loginP95Ms: 'fast' } } }), /profiles\.smoke/],

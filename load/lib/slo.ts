@@ -146,14 +146,14 @@ export function objectivesFor(slo: SloFile, profile: Profile): Objective[] {
       id: 'contract',
       metric: contractOkMetric,
       expression: `rate>=${v.contractOkRateMin}`,
-      description: `at least ${percent(v.contractOkRateMin)} of login responses match the pinned contract (a documented status, the body schema for it)`,
+      description: `${atLeast(v.contractOkRateMin)} login responses match the pinned contract (a documented status, the body schema for it)`,
       abortable: true,
     },
     {
       id: 'identity',
       metric: identityOkMetric,
       expression: `rate>=${v.identityOkRateMin}`,
-      description: `at least ${percent(v.identityOkRateMin)} of successful logins return the session and identity of the account that logged in`,
+      description: `${atLeast(v.identityOkRateMin)} successful logins return the session and identity of the account that logged in`,
       abortable: true,
     },
     {
@@ -216,6 +216,11 @@ function parseValues(raw: unknown, where: string, complete: boolean): Partial<Sl
     throw new LoadInputError(`${where}: "minSamplesFloor" must be at least 1 (an empty run must never pass)`);
   }
   return values;
+}
+
+/** "all" for a share of 1 (one failure fails), else "at least N% of". */
+function atLeast(share: number): string {
+  return share >= 1 ? 'all' : `at least ${percent(share)} of`;
 }
 
 function percent(share: number): string {
