@@ -11,9 +11,16 @@ export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolveReportsDir(env);
 }
 
+/**
+ * A load run's metrics stream (`k6 run --out json=`), gzip-compressed as it is written: k6 and the local engine both
+ * compress when the name ends in .gz, and the JSON lines (~4.4 KB per request) shrink ~10x, so a soak's stream fits an
+ * artifact or a Pages site. The report readers also accept an uncompressed `metrics*.ndjson`.
+ */
+export const metricsFileName = 'metrics.ndjson.gz';
+
 export interface OutputPaths {
   root: string;
-  /** One folder per load run: `<loadRuns>/<run id>/{summary.json, metrics.ndjson, meta.json, ...}`. */
+  /** One folder per load run: `<loadRuns>/<run id>/{summary.json, metrics.ndjson.gz, meta.json, ...}`. */
   loadRuns: string;
   loadHistory: string;
   allureHistory: string;

@@ -1,7 +1,10 @@
 // Searches every file under a folder (reports/output after a suite run) for secret strings — test passwords, tokens
 // issued during the run — in their raw, URL-encoded and JSON-escaped forms. Reports where, never the secret itself.
+// Gzip files (a run's metrics.ndjson.gz, the history tarballs) are searched decompressed: their compressed bytes would
+// hide a secret. Each file is held whole; the suite's own runs are smoke-sized.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 export interface SecretHit {
   file: string;
@@ -51,7 +54,8 @@ export function scanForSecrets(root: string, secrets: readonly string[]): ScanRe
   });
   const result: ScanResult = { filesScanned: 0, bytesScanned: 0, hits: [] };
   for (const file of filesUnder(root)) {
-    const content = readFileSync(file);
+    const raw = readFileSync(file);
+    const content = file.endsWith('.gz') ? gunzipSync(raw) : raw;
     result.filesScanned += 1;
     result.bytesScanned += content.length;
     forms.forEach((variants, secretIndex) => {

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { repoRoot } from '../../config/index.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { outputPaths } from '../../core/layout.ts';
@@ -79,7 +80,8 @@ export interface MetricPoint {
 
 /** Streams the Point lines of a k6 `--out json` file (a line at a time: soak streams run to hundreds of MB). */
 export async function eachPoint(file: string, onPoint: (p: MetricPoint) => void): Promise<void> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const raw = createReadStream(file);
+  const lines = createInterface({ input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.includes('"type":"Point"')) continue;
     const row = JSON.parse(line) as {

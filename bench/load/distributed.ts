@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../config/index.ts';
 import { UserError } from '../../core/errors.ts';
+import { metricsFileName } from '../../core/layout.ts';
 import { accountIndexForVu } from '../../load/lib/accounts.ts';
 import {
   applyOverrides,
@@ -120,7 +121,7 @@ export async function runDistributed(values: DistributedOptions): Promise<number
             '--tag',
             `instance=${i + 1}`,
             '--out',
-            `json=${join(dir, 'metrics.ndjson')}`,
+            `json=${join(dir, metricsFileName)}`,
             ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
             'load/scenarios/login-instrumented.ts',
           ],
@@ -178,7 +179,7 @@ export async function runDistributed(values: DistributedOptions): Promise<number
     for (const dir of c.dirs) {
       const times: number[] = [];
       const vus = new Set<string>();
-      await eachPoint(join(dir, 'metrics.ndjson'), (p) => {
+      await eachPoint(join(dir, metricsFileName), (p) => {
         if (p.metric === 'dropped_iterations') dropped += p.value;
         if (p.metric !== 'http_req_duration' || p.tags.name !== 'login') return;
         durations.push(p.value);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../config/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { loadRunDir } from '../../core/layout.ts';
+import { loadRunDir, metricsFileName } from '../../core/layout.ts';
 import {
   applyOverrides,
   parseProfiles,
@@ -119,7 +119,7 @@ export async function runSoak(values: SoakOptions): Promise<number> {
   const statuses = new Map<string, number>();
   let firstMs = Infinity;
   let lastMs = 0;
-  await eachPoint(join(runDir, 'metrics.ndjson'), (p) => {
+  await eachPoint(join(runDir, metricsFileName), (p) => {
     if (p.metric !== 'http_reqs' || p.tags.name !== 'login') return;
     const status = p.tags.status ?? '0';
     statuses.set(status, (statuses.get(status) ?? 0) + p.value);

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { repoRoot } from '../../config/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { loadRunDir } from '../../core/layout.ts';
+import { loadRunDir, metricsFileName } from '../../core/layout.ts';
 import { loadSpec } from '../../contract/validator/spec.ts';
 import { ResponseValidator } from '../../contract/validator/validator.ts';
 import { MAIN_ACCOUNT } from '../../reference/accounts.ts';
@@ -113,7 +113,7 @@ export async function runOutage(values: OutageOptions): Promise<number> {
 
   // The schedule starts when the engine writes its first points (to a .partial file, renamed at the end).
   const streamStarted = () =>
-    ['metrics.ndjson', 'metrics.ndjson.partial'].some((f) => {
+    [metricsFileName, `${metricsFileName}.partial`].some((f) => {
       const path = join(runDir, f);
       return existsSync(path) && statSync(path).size > 0;
     });
@@ -156,7 +156,7 @@ export async function runOutage(values: OutageOptions): Promise<number> {
     status: string;
   }
   const reqs: Req[] = [];
-  await eachPoint(join(runDir, 'metrics.ndjson'), (p) => {
+  await eachPoint(join(runDir, metricsFileName), (p) => {
     if (p.metric === 'http_req_duration' && p.tags.name === 'login') {
       reqs.push({ startMs: p.timeMs - p.value, endMs: p.timeMs, status: p.tags.status ?? '0' });
     }

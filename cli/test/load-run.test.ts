@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 
 interface FakeTarget {
   baseUrl: string;
@@ -180,7 +181,7 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
         'analysis.json',
         'junit.xml',
         'meta.json',
-        'metrics.ndjson',
+        'metrics.ndjson.gz',
         'summary.json',
         'summary.md',
       ]);
@@ -193,7 +194,9 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
       assert.equal(history.length, 1, 'one history record per run');
       assert.equal((JSON.parse(history[0] ?? '{}') as { runId?: string }).runId, meta.runId);
       for (const file of files) {
-        assert.ok(!readFileSync(join(result.runDir, file), 'utf8').includes(password), `${file} holds a password`);
+        const raw = readFileSync(join(result.runDir, file));
+        const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+        assert.ok(!text.includes(password), `${file} holds a password`);
       }
       // The engine's summary and the reports' stream analysis give the same percentiles (k6's definition, the
       // requests the threshold judges): the load report's p99 tile equals its p(99) threshold row.

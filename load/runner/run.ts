@@ -14,7 +14,7 @@ import type { ProxySettings } from '../../config/proxy.ts';
 import { send, transportHint } from '../../contract/support/http.ts';
 import { UserError } from '../../core/errors.ts';
 import { readTextFile, writeFileAtomic } from '../../core/files.ts';
-import { createLoadRunDir } from '../../core/layout.ts';
+import { createLoadRunDir, metricsFileName } from '../../core/layout.ts';
 import type { Target, TargetOptions } from '../../core/target.ts';
 import { parseAccounts } from '../lib/accounts.ts';
 import { readinessHint, readinessProblem } from '../lib/login-checks.ts';
@@ -246,7 +246,7 @@ export async function runLoad(args: LoadArgs, env: NodeJS.ProcessEnv, hooks: Loa
     const engineArgs = [
       'run',
       '--out',
-      `json=${join(runDir, 'metrics.ndjson')}`,
+      `json=${join(runDir, metricsFileName)}`,
       ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       scenarioPath,
     ];

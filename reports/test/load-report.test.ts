@@ -169,3 +169,17 @@ test('analysis.json is written once and read back; a newer metrics file or anoth
   utimesSync(path, new Date(Date.now() + 10_000), new Date(Date.now() + 10_000));
   assert.match(String(readFreshAnalysis(dir)), /has schema/);
 });
+
+test('a gzip-compressed stream (metrics.ndjson.gz, what npm run load writes) gives the same analysis as plain', async () => {
+  const paths = tempPaths();
+  const plain = join(paths.loadRuns, 'plain');
+  const gz = join(paths.loadRuns, 'gz');
+  const p = writeSyntheticRun(plain, { durationSec: 30, rps: 20, runId: 'same' });
+  const g = writeSyntheticRun(gz, { durationSec: 30, rps: 20, runId: 'same', gzip: true });
+  assert.ok(existsSync(join(gz, 'metrics.ndjson.gz')) && !existsSync(join(gz, 'metrics.ndjson')));
+  assert.ok(g.fileBytes < p.fileBytes / 4, `compressed ${g.fileBytes} B vs ${p.fileBytes} B`);
+  const [a, b] = [await analyzeRun([plain]), await analyzeRun([gz])];
+  assert.equal(b.stream.lines, a.stream.lines);
+  assert.ok(b.global.count > 0);
+  assert.deepEqual({ ...b, sources: [] }, { ...a, sources: [] }, 'every figure equal; only the file names differ');
+});

@@ -3,6 +3,7 @@
 // Latency is log-normal with a slow phase in the middle of the run and a short burst of 502s, so charts show shape.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../../core/files.ts';
 import { percentile } from '../../load/lib/percentile.ts';
 import { runMetaJson, type RunMeta } from '../../load/lib/run-meta.ts';
@@ -27,13 +28,18 @@ export interface SyntheticRunOptions {
   thresholds?: Record<string, string[]>;
   profile?: string;
   runId?: string;
+  /** Write metrics.ndjson.gz (what npm run load writes) instead of an uncompressed metrics.ndjson. */
+  gzip?: boolean;
 }
 
 export interface SyntheticRunResult {
   dirs: string[];
   requests: number;
   lines: number;
+  /** Uncompressed size of the streams. */
   bytes: number;
+  /** Size of the stream files as written (compressed with gzip). */
+  fileBytes: number;
   durations: number[];
 }
 
@@ -72,7 +78,11 @@ class LineWriter {
   private size = 0;
   lines = 0;
   bytes = 0;
-  constructor(private readonly fd: number) {}
+  fileBytes = 0;
+  constructor(
+    private readonly fd: number,
+    private readonly gzip = false,
+  ) {}
   write(line: string): void {
     this.buffer.push(line);
     this.size += line.length + 1;
@@ -83,7 +93,11 @@ class LineWriter {
     if (this.buffer.length === 0) return;
     const chunk = this.buffer.join('\n') + '\n';
     this.bytes += Buffer.byteLength(chunk);
-    writeSync(this.fd, chunk);
+    // One gzip member per 1 MiB chunk (this writer is synchronous): gunzip reads concatenated members as one stream,
+    // as gzip(1) does, and the ratio is within a few % of one member's.
+    const bytes = this.gzip ? gzipSync(chunk) : Buffer.from(chunk);
+    this.fileBytes += bytes.length;
+    writeSync(this.fd, bytes);
     this.buffer = [];
     this.size = 0;
   }
@@ -135,10 +149,11 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
     const instDir = instances > 1 && layout === 'dirs' ? join(dir, `instance-${i + 1}`) : dir;
     mkdirSync(instDir, { recursive: true });
     if (!dirs.includes(instDir)) dirs.push(instDir);
-    const file = instances > 1 && layout === 'files' ? `metrics-${i + 1}.ndjson` : 'metrics.ndjson';
+    const ext = o.gzip ? '.ndjson.gz' : '.ndjson';
+    const file = instances > 1 && layout === 'files' ? `metrics-${i + 1}${ext}` : `metrics${ext}`;
     const fd = openSync(join(instDir, file), 'w');
     fds.push(fd);
-    const w = new LineWriter(fd);
+    const w = new LineWriter(fd, o.gzip);
     for (const [name, type, contains] of metricDecls) {
       const t = thresholds[name] ?? [];
       w.write(
@@ -335,6 +350,7 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
     requests: durations.length,
     lines: writers.reduce((n, w) => n + w.lines, 0),
     bytes: writers.reduce((n, w) => n + w.bytes, 0),
+    fileBytes: writers.reduce((n, w) => n + w.fileBytes, 0),
     durations,
   };
 }

@@ -8,7 +8,7 @@ export const USAGE = `usage: npm run k6 -- run [flags] <script.ts>
   -u, --vus N                         number of VUs (overrides the script's scenarios, as in k6)
   -d, --duration D                    test duration, e.g. 30s (overrides the script's scenarios)
   -i, --iterations N                  total iterations (overrides the script's scenarios)
-  -o, --out json=FILE                 write every metric sample as k6 JSON lines
+  -o, --out json=FILE                 write every metric sample as k6 JSON lines (gzip when FILE ends in .gz)
       --summary-export FILE           write the legacy k6 summary JSON
       --execution-segment SEG         run only this part of the test, e.g. 1/4:1/2
       --execution-segment-sequence S  all segments of the distributed test, e.g. 0,1/4,1/2,3/4,1

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { runFixture, startServer, type TestServer } from './helpers.ts';
 
 let server: TestServer;
@@ -50,6 +51,33 @@ test('--out json writes k6 JSON lines: a Metric record before the first Point of
   };
   // k6's legacy export marks a threshold true when it FAILED
   assert.equal((legacy.metrics['th_gauge']!['thresholds'] as Record<string, boolean>)['value==5'], false);
+});
+
+test('--out json=FILE.gz writes the same lines gzip-compressed as they are written (k6 does so for a .gz name)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-json-gz-'));
+  const plain = join(dir, 'metrics.ndjson');
+  const gz = join(dir, 'metrics.ndjson.gz');
+  const [a, b] = [
+    await runFixture('thresholds.ts', { env: { BASE: server.base }, jsonOut: plain }),
+    await runFixture('thresholds.ts', { env: { BASE: server.base }, jsonOut: gz }),
+  ];
+  assert.equal(a.exitCode, 0);
+  assert.equal(b.exitCode, 0);
+  const raw = readFileSync(gz);
+  assert.deepEqual([...raw.subarray(0, 2)], [0x1f, 0x8b], 'gzip magic bytes: the file is compressed');
+  assert.ok(!existsSync(`${gz}.partial`), 'the partial file was renamed');
+  // Same kinds of records (times, latencies and gauge sample counts differ between two runs).
+  const shape = (text: string): string[] =>
+    [
+      ...new Set(
+        text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { type: string; metric: string })
+          .map((l) => `${l.type} ${l.metric}`),
+      ),
+    ].sort();
+  assert.deepEqual(shape(gunzipSync(raw).toString('utf8')), shape(readFileSync(plain, 'utf8')));
 });
 
 test('the text summary names thresholds, checks and metric groups like k6', async () => {

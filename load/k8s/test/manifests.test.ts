@@ -83,7 +83,7 @@ describe('manifests', () => {
   });
 
   test('each instance writes its own metric stream, in a folder named after its Job', () => {
-    assert.equal(env.get('K6_OUT')?.value, 'json=/results/metrics.ndjson');
+    assert.equal(env.get('K6_OUT')?.value, 'json=/results/metrics.ndjson.gz');
     assert.equal(env.get('LOAD_OUTPUT_DIR')?.value, '/results');
     assert.equal(
       env.get('K6_INSTANCE')?.valueFrom?.fieldRef?.fieldPath,
