@@ -3,7 +3,8 @@
 import type { HttpRequestSpec } from '../../protocol.ts';
 import { toB64 } from '../base64.ts';
 import { baseTags, withUserTags } from '../samples.ts';
-import { ArrayBuffer, encodeURIComponent, Error, Number, Object, String } from '../sandbox-builtins.ts';
+import { encodeObjectBody } from '../multipart.ts';
+import { ArrayBuffer, Error, Number, Object, String } from '../sandbox-builtins.ts';
 import { requireVuContext, type Dict, type Tags, type VuState } from '../vu-state.ts';
 import { ExpectedStatuses } from './http-response.ts';
 
@@ -76,13 +77,12 @@ export function prepareRequest(
       bodyText = toB64(vu.host, body);
       bodyIsB64 = true;
     } else if (typeof body === 'object') {
-      // An object body is sent as a form, as in k6.
-      bodyText = Object.entries(body as Dict)
-        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-        .join('&');
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-        headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      }
+      // An object body is sent as a form, or as multipart/form-data when it holds an http.file(), as in k6.
+      const ctKey = Object.keys(headers).find((h) => h.toLowerCase() === 'content-type');
+      const encoded = encodeObjectBody(vu.host, body as Dict, ctKey === undefined ? undefined : headers[ctKey]);
+      bodyText = encoded.text;
+      bodyIsB64 = encoded.isB64;
+      headers[ctKey ?? 'Content-Type'] = encoded.contentType;
     } else bodyText = String(body);
   }
   if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) {

@@ -1,6 +1,7 @@
 // k6/http: requests, batch, http.url, response callbacks. A request blocks the VU thread: its spec goes to the
 // worker (host.request), which waits for the I/O thread's reply.
 import { WARM_UP_METHOD, type HttpResult } from '../../protocol.ts';
+import { FileData } from '../multipart.ts';
 import { Array, Error, JSON, Object, Promise, String } from '../sandbox-builtins.ts';
 import type { Dict, VuState } from '../vu-state.ts';
 import { prepareRequest, urlTag, type PreparedRequest } from './http-request.ts';
@@ -66,7 +67,7 @@ export function createHttpModule(vu: VuState) {
     setResponseCallback,
     asyncRequest: (method: string, url: unknown, body?: unknown, params?: unknown) =>
       Promise.resolve(request(method, url, body, params)),
-    file: (data: unknown, filename?: string, contentType?: string) => ({ data, filename, content_type: contentType }),
+    file: (data: unknown, filename?: string, contentType?: string) => new FileData(data, filename, contentType),
     cookieJar: () => {
       throw new Error('http.cookieJar() is not supported by the node engine');
     },
