@@ -286,15 +286,17 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     // Scenarios
     phase = 'run';
     const active = new Map<Scenario, number>();
+    // Scenarios that have not ended yet. k6 samples `vus` on a ticker while scenarios run and records no 0 when the
+    // last one ends, so the gauge's final value is the last count of active VUs (`vus: ['value>2']` passes in k6).
+    const unfinished = new Set(scenarios);
     const emitVus = () => {
       const t = Date.now();
       const vus = [...active.values()].reduce((a, b) => a + b, 0);
       pool.setActive(vus);
       const alive = pool.all.filter((v) => !v.dead && v.id > 0).length;
-      ingest([
-        ['vus', vus, { ...o.tags }, t],
-        ['vus_max', alive, { ...o.tags }, t],
-      ]);
+      // Nor a 0 before the first scenario has reported its VUs.
+      if (active.size > 0 && (vus > 0 || unfinished.size > 0)) ingest([['vus', vus, { ...o.tags }, t]]);
+      ingest([['vus_max', alive, { ...o.tags }, t]]);
     };
     const ctxFor = (s: Scenario): ExecutorContext => ({
       segment,
@@ -323,6 +325,9 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
       activeVus: (sc, n) => {
         if (active.get(sc) === n) return;
         active.set(sc, n);
+        // Every executor reports 0 when its scenario ends (ramping-vus also at a 0 stage, and comes back).
+        if (n === 0) unfinished.delete(sc);
+        else unfinished.add(sc);
         emitVus();
       },
     });

@@ -97,6 +97,12 @@ export class Response {
 /** Emits k6's http_req_* samples for one result (tagged with its status, and error when it failed) and counts its
  * bytes for the iteration's data_sent / data_received. */
 export function recordResponse(vu: VuState, prepared: PreparedRequest, r: HttpResult): Response {
+  // A URL that cannot be built (1020, e.g. http.get(false)) never became a request: k6 emits no sample for it and
+  // logs a warning; the script still gets a Response carrying the error.
+  if (r.errorCode === 1020) {
+    vu.host.log('warn', `Request Failed error="${r.error}"`);
+    return new Response(r, prepared);
+  }
   const tags = prepared.tags;
   tags['proto'] = r.proto;
   tags['status'] = String(r.status);
