@@ -21,6 +21,11 @@ export interface SloValues {
   readonly contractOkRateMin: number;
   /** Share of successful logins whose session and identity belong to the account that logged in, at least. */
   readonly identityOkRateMin: number;
+  /**
+   * Optional: the lowest capacity (logins/s at which every SLO held, reports/load-report/capacity.ts) the release gate
+   * accepts. Not a k6 threshold: it is found after the run, from the per-second series of a ramping profile.
+   */
+  readonly minCapacityRps?: number;
 }
 
 export interface SloFile {
@@ -61,7 +66,10 @@ const keys: readonly (keyof SloValues)[] = [
   'minSamplesFloor',
   'contractOkRateMin',
   'identityOkRateMin',
+  'minCapacityRps',
 ];
+/** Keys a complete "defaults" object may leave out. */
+const optionalKeys = new Set<keyof SloValues>(['minCapacityRps']);
 const contractDefaults: Pick<SloValues, 'contractOkRateMin' | 'identityOkRateMin'> = {
   contractOkRateMin: 1,
   identityOkRateMin: 1,
@@ -203,7 +211,8 @@ function parseValues(raw: unknown, where: string, complete: boolean): Partial<Sl
   for (const key of keys) {
     const value = raw[key];
     if (value === undefined) {
-      if (complete && !(key in contractDefaults)) throw new LoadInputError(`${where}: "${key}" is missing`);
+      if (complete && !(key in contractDefaults) && !optionalKeys.has(key))
+        throw new LoadInputError(`${where}: "${key}" is missing`);
       continue;
     }
     const max = shareKeys.has(key) ? 1 : 600_000;

@@ -8,6 +8,7 @@ import { contractOkMetric, identityOkMetric } from '../../load/lib/slo.ts';
 import type { MetricKey, MetricType } from '../../load/lib/thresholds.ts';
 import { Distribution } from '../lib/distribution.ts';
 import { parseK6Time } from '../lib/k6-time.ts';
+import { PerSecondLogins } from './capacity-series.ts';
 import { ContractFailureCollector, contractMetrics } from './contract-failures.ts';
 import { MetricSeries, tagsMatch } from './series.ts';
 
@@ -82,6 +83,8 @@ export class RunAggregator {
   bucketSeconds = 1;
   /** Login responses that broke the contract or the identity under load (failing samples only). */
   readonly contract = new ContractFailureCollector();
+  /** The headline (login) requests and dropped iterations per second of arrival: the capacity's input. */
+  readonly perSecond = new PerSecondLogins();
   firstMs = Infinity;
   lastMs = -Infinity;
   lines = 0;
@@ -242,6 +245,7 @@ export class RunAggregator {
         break;
       case 'dropped_iterations':
         this.counters.droppedIterations += value;
+        this.perSecond.addDropped(time, value);
         break;
     }
   }
@@ -264,7 +268,10 @@ export class RunAggregator {
       this.instance(instance, time).requests,
       getOrAdd(this.byName, name, () => new RequestStats()),
     ];
-    if (this.headline !== undefined && tagsMatch(this.headline.key.tags, tags)) stats.push(this.headline.stats);
+    if (this.headline !== undefined && tagsMatch(this.headline.key.tags, tags)) {
+      stats.push(this.headline.stats);
+      this.perSecond.addLogin(time, duration, ok);
+    }
     for (const s of stats) {
       s.all.record(duration);
       if (ok) s.ok += 1;

@@ -8,10 +8,11 @@ import { repoRoot } from '../../config/index.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { InputError, isRecord } from '../lib/files.ts';
 import type { RunMeta } from '../../load/lib/run-meta.ts';
+import type { CapacityResult } from './capacity.ts';
 import type { ContractFailures } from './contract-failures.ts';
 
 /** Bump when the shape of RunAnalysis changes: an analysis.json of another version is recomputed. */
-export const analysisSchema = 3;
+export const analysisSchema = 4;
 
 export interface AnalysisSource {
   dir: string;
@@ -130,6 +131,8 @@ export interface RunAnalysis {
   distribution: DistributionBin[];
   timeline: { bucketSeconds: number; points: TimelinePoint[] };
   stream: { lines: number; points: number; badLines: number };
+  /** Breakpoint and stress runs (or a profile with minCapacityRps): capacity.ts's figures; absent otherwise. */
+  capacity?: CapacityResult;
 }
 
 export const sloPath = join(repoRoot, 'config', 'slo.json');

@@ -6,12 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseProfiles, selectProfile } from '../../load/lib/profiles.ts';
 import { scheduleLabel, type RunMeta } from '../../load/lib/run-meta.ts';
-import { objectivesFor, parseSlo, type Objective } from '../../load/lib/slo.ts';
+import { objectivesFor, parseSlo, sloFor, type Objective } from '../../load/lib/slo.ts';
 import { allChecks, type SummaryData } from '../../load/lib/summary-data.ts';
 import { compare, parseMetricKey, parseThreshold, percentileOf } from '../../load/lib/thresholds.ts';
 import { InputError } from '../lib/files.ts';
 import { readMeta, readSummary } from '../lib/k6-summary.ts';
 import { RunAggregator, type RequestStats } from './aggregate.ts';
+import { capacityProfiles, computeCapacity, unavailableCapacity, type CapacityResult } from './capacity.ts';
 import {
   analysisSchema,
   metricFilePattern,
@@ -224,7 +225,25 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     distribution: distributionBins(agg.all),
     timeline: timeline(agg),
     stream: { lines: agg.lines, points: agg.points, badLines: agg.badLines },
+    ...capacityOf(profile, first?.schedule, agg),
   };
+}
+
+/**
+ * The capacity (capacity.ts) of a run whose profile looks for it: breakpoint and stress, or any profile whose SLO
+ * sets minCapacityRps (the gate then needs the figure). Judged against the profile's values of config/slo.json.
+ */
+function capacityOf(profile: string, schedule: RunMeta['schedule'], agg: RunAggregator): { capacity?: CapacityResult } {
+  if (profile === '' || !existsSync(sloPath)) return {};
+  let slo;
+  try {
+    slo = sloFor(parseSlo(readFileSync(sloPath, 'utf8'), sloPath), profile);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  if (!capacityProfiles.includes(profile) && slo.minCapacityRps === undefined) return {};
+  const series = agg.perSecond.toSeries(schedule);
+  return { capacity: typeof series === 'string' ? unavailableCapacity(series) : computeCapacity(series, slo) };
 }
 
 function sumOf(summaries: SummaryData[], metric: string): number {

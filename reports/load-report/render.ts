@@ -1,6 +1,7 @@
 // The load report page: Gatling's layout (global indicators, statistics table, response-time ranges and
 // distribution, charts over time) plus what a release needs — every threshold with its value and verdict, run
 // metadata, per-instance figures for distributed runs. One self-contained HTML file.
+import { capacitySection } from './render-capacity.ts';
 import { contractSection } from './render-contract.ts';
 import { parseThreshold } from '../../load/lib/thresholds.ts';
 import { barChart, elapsedLabel, lineChart, type Bin, type Series } from '../lib/charts.ts';
@@ -327,6 +328,7 @@ ${kpi('Max', fmtMs(g.max), `min ${fmtMs(g.min)}`)}
 <section id="overview"><h2>Run</h2>${meta}</section>
 <section id="global"><h2>Global information</h2>${kpis}</section>
 ${thresholdsSection(a)}
+${capacitySection(a)}
 ${statisticsSection(a)}
 ${instancesSection(a)}
 ${rangesSection(a)}
@@ -342,6 +344,7 @@ ${errorsSection(a)}
     badgeHtml: `<span class="badge verdict ${verdict ? 'pass' : 'fail'}" id="verdict">${verdict ? 'PASSED' : 'FAILED'}</span>`,
     nav: [
       ['#thresholds', 'Thresholds'],
+      ...(a.capacity ? ([['#capacity', 'Capacity']] as [string, string][]) : []),
       ['#statistics', 'Statistics'],
       ['#charts', 'Charts'],
       ['#checks', 'Checks'],
