@@ -48,7 +48,10 @@ export interface HttpResult {
   status: number;
   statusText: string;
   proto: string;
+  /** Repeated headers joined with ", " (as k6's res.headers shows them). */
   headers: Record<string, string>;
+  /** Each Set-Cookie header apart: joined with ", " they could not be split again (Expires dates hold commas). */
+  setCookies: string[];
   body: string | null;
   bodyIsB64: boolean;
   url: string;

@@ -81,6 +81,7 @@ function failed(spec: HttpRequestSpec, error: string, code: number, t0: number):
     statusText: '',
     proto: '',
     headers: {},
+    setCookies: [],
     body: null,
     bodyIsB64: false,
     url: spec.url,
@@ -138,9 +139,11 @@ function canonicalize(name: string): string {
 
 function toResult(spec: HttpRequestSpec, r: RawResponse): HttpResult {
   const headers: Record<string, string> = {};
+  const setCookies: string[] = [];
   for (const [rawName, value] of r.rawHeaders) {
     const name = canonicalHeader(rawName);
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    if (name === 'Set-Cookie') setCookies.push(value);
   }
   const t = r.t;
   const ready = Math.max(t.connected, t.secured);
@@ -152,6 +155,7 @@ function toResult(spec: HttpRequestSpec, r: RawResponse): HttpResult {
     statusText: `${r.status} ${r.statusText}`.trim(),
     proto: `HTTP/${r.httpVersion}`,
     headers,
+    setCookies,
     body: spec.responseType === 'none' ? null : r.body.toString(spec.responseType === 'binary' ? 'base64' : 'utf8'),
     bodyIsB64: spec.responseType === 'binary',
     url: spec.url,

@@ -2,14 +2,18 @@
 // worker (host.request), which waits for the I/O thread's reply.
 import { WARM_UP_METHOD, type HttpResult } from '../../protocol.ts';
 import { FileData } from '../multipart.ts';
+import { CookieJar, setCookieClock } from '../cookies.ts';
 import { Array, Error, JSON, Object, Promise, String } from '../sandbox-builtins.ts';
-import type { Dict, VuState } from '../vu-state.ts';
-import { prepareRequest, urlTag, type PreparedRequest } from './http-request.ts';
-import { ExpectedStatuses, expectedStatuses, recordResponse, type Response } from './http-response.ts';
+import { requireVuContext, type Dict, type VuState } from '../vu-state.ts';
+import { createVuCookieJar, RequestFlow } from './http-flow.ts';
+import { prepareRequest, urlTag } from './http-request.ts';
+import { ExpectedStatuses, expectedStatuses, type Response } from './http-response.ts';
 
 export function createHttpModule(vu: VuState) {
   // Set by http.setResponseCallback; k6's default counts 2xx and 3xx as expected.
   let defaultResponseCallback: ExpectedStatuses | null = expectedStatuses({ min: 200, max: 399 });
+  setCookieClock(() => vu.host.now());
+  const vuJar = createVuCookieJar(vu);
 
   function setResponseCallback(cb: unknown): void {
     if (cb !== null && !(cb instanceof ExpectedStatuses)) {
@@ -18,14 +22,19 @@ export function createHttpModule(vu: VuState) {
     defaultResponseCallback = cb as ExpectedStatuses | null;
   }
 
-  function prepare(method: string, url: unknown, body: unknown, params: unknown): PreparedRequest {
-    return prepareRequest(vu, defaultResponseCallback, method, url, body, params);
+  function prepare(method: string, url: unknown, body: unknown, params: unknown): RequestFlow {
+    return new RequestFlow(vu, prepareRequest(vu, defaultResponseCallback, method, url, body, params), params, vuJar);
   }
 
-  /** One round trip to the worker for all of them (a batch is performed in parallel by the I/O thread). */
-  function send(prepared: PreparedRequest[]): Response[] {
-    const out = JSON.parse(vu.host.request(JSON.stringify(prepared.map((p) => p.spec)))) as HttpResult[];
-    return out.map((r, i) => recordResponse(vu, prepared[i]!, r));
+  /** One round trip to the worker per round of hops (a batch's requests are performed in parallel by the I/O
+   * thread); a request that redirects or is challenged takes part in the next round. */
+  function send(flows: RequestFlow[]): Response[] {
+    let pending = flows;
+    while (pending.length > 0) {
+      const out = JSON.parse(vu.host.request(JSON.stringify(pending.map((f) => f.spec())))) as HttpResult[];
+      pending = pending.filter((f, i) => f.advance(out[i]!));
+    }
+    return flows.map((f) => f.response!);
   }
 
   function request(method: string, url: unknown, body?: unknown, params?: unknown): Response {
@@ -69,8 +78,10 @@ export function createHttpModule(vu: VuState) {
       Promise.resolve(request(method, url, body, params)),
     file: (data: unknown, filename?: string, contentType?: string) => new FileData(data, filename, contentType),
     cookieJar: () => {
-      throw new Error('http.cookieJar() is not supported by the node engine');
+      requireVuContext(vu, 'http.cookieJar()');
+      return vuJar();
     },
+    CookieJar,
   };
 
   /** One request the I/O thread answers itself, through the same path as a script's (see runtime.warmUp). */
