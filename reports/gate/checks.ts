@@ -4,7 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import { isRecord } from '../lib/files.ts';
 import { readJsonFile } from '../../core/files.ts';
 import type { OutputPaths } from '../../core/layout.ts';
-import { loadAnalysis, type RunAnalysis } from '../load-report/analysis.ts';
+import { loadAnalysis, type RunAnalysis, type ThresholdResult } from '../load-report/analysis.ts';
+import { capacityLabel } from '../load-report/render-capacity.ts';
 import { thresholdLabel } from '../load-report/render.ts';
 import { reviewRun } from '../review/review.ts';
 import type { Review } from '../review/types.ts';
@@ -149,13 +150,23 @@ export function loadThresholdsCheck(analysis: RunAnalysis | undefined, why: stri
   const a = analysis;
   const run = `run ${a.meta.runId} (profile ${a.meta.profile || '?'})`;
   if (a.thresholds.length === 0) return fail(name, `${run} declared no thresholds: no SLO was evaluated`);
-  const failed = a.thresholds.filter((t) => !t.ok);
+  // A breakpoint run ramps until its latency, error and dropped-iteration SLOs break, by design: those breaches are
+  // its result (the capacity check judges it); the correctness thresholds (checks, contract, identity) still gate.
+  const byDesign = a.meta.profile === 'breakpoint' && a.capacity !== undefined && a.capacity.status !== 'unavailable';
+  const failed = a.thresholds.filter((t) => !t.ok && !(byDesign && breaksByDesign(t)));
   if (failed.length > 0) {
     const list = failed.map(
       (t) =>
         `${thresholdLabel(t)} (observed ${Number.isFinite(t.value) ? round(t.value) : 'no data'}${t.note ? `, ${t.note}` : ''})`,
     );
     return fail(name, `${run}: ${failed.length} of ${a.thresholds.length} thresholds breached: ${list.join('; ')}`);
+  }
+  if (byDesign) {
+    const broke = a.thresholds.filter((t) => !t.ok).length;
+    return pass(
+      name,
+      `${run}: breakpoint run, ${broke} load threshold(s) broke by design (capacity ${a.capacity?.summary ?? '?'}); the ${a.thresholds.length - broke} others held`,
+    );
   }
   if (a.meta.exitCode !== undefined && a.meta.exitCode !== 0) {
     return fail(name, `${run}: thresholds passed but the load engine exited with code ${a.meta.exitCode}: see its log`);
@@ -165,6 +176,38 @@ export function loadThresholdsCheck(analysis: RunAnalysis | undefined, why: stri
   return pass(
     name,
     `${run}: ${a.thresholds.length} thresholds passed over ${g.count} requests (p95 ${round(g.p95)} ms, ${a.merged ? `${a.instanceCount} instances merged` : 'one generator'})`,
+  );
+}
+
+/** The thresholds a breakpoint ramp is meant to break: latency, error rate, dropped iterations. */
+function breaksByDesign(t: ThresholdResult): boolean {
+  return /^(http_req_duration|http_req_failed|dropped_iterations)\b/.test(t.metric);
+}
+
+/**
+ * Capacity, when config/slo.json sets minCapacityRps for the run's profile: the run's capacity (analysis.json,
+ * capacity.ts) must reach it. 'not-reached' passes when the highest rate tested already reaches the minimum, and
+ * fails otherwise (the ramp stopped too low to prove it); no figure fails, naming why.
+ */
+export function capacityCheck(analysis: RunAnalysis | undefined, minCapacityRps: number, why: string): GateCheck {
+  const name = 'capacity';
+  if (analysis === undefined) return fail(name, why);
+  const c = analysis.capacity;
+  const need = `minimum ${minCapacityRps} logins/s (config/slo.json minCapacityRps)`;
+  if (c === undefined) {
+    return fail(
+      name,
+      `run ${analysis.meta.runId} has no capacity figure: the ${need} needs a breakpoint or stress run`,
+    );
+  }
+  if (c.status === 'unavailable' || c.status === 'below-range') return fail(name, `${c.summary}; ${need}`);
+  const label = `${capacityLabel(c)} logins/s`;
+  if (c.capacityRps >= minCapacityRps) return pass(name, `${label} >= ${need}: ${c.summary}`);
+  return fail(
+    name,
+    c.status === 'not-reached'
+      ? `the ramp stopped at ${label}, below the ${need}: ramp higher to prove it`
+      : `${label} is below the ${need}: ${c.summary}`,
   );
 }
 

@@ -1,14 +1,17 @@
 // npm run gate -- [--run DIR] [--baseline FILE|auto] [--require-baseline]   (entry cli/gate.ts)
 // One release verdict from the contract results and coverage, the load SLOs and the baseline comparison. Writes
 // reports/output/gate.json ({verdict, checks:[{name,status,detail}]}) and gate.md; exit 0 pass, 1 fail, 2 bad usage.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../lib/files.ts';
 import { writeFileAtomic } from '../../core/files.ts';
 import { parseCommandLine } from '../../core/args.ts';
 import { latestLoadRun, outputPaths, type OutputPaths } from '../../core/layout.ts';
+import { parseSlo, sloFor } from '../../load/lib/slo.ts';
+import { sloPath } from '../load-report/analysis.ts';
 import {
   baselineCheck,
+  capacityCheck,
   contractAdvisoriesCheck,
   contractCoverageCheck,
   contractResultsCheck,
@@ -46,12 +49,25 @@ export async function evaluateGate(o: GateOptions = {}): Promise<GateResult> {
     baselineCheck(review.review, review.why, o.requireBaseline ?? false),
     contractAdvisoriesCheck(paths),
   ];
+  // Only when the SLO file asks for a minimum capacity for this profile: no row otherwise.
+  const minCapacity = analysis ? minCapacityFor(analysis.meta.profile) : undefined;
+  if (minCapacity !== undefined) checks.push(capacityCheck(analysis, minCapacity, why));
   return {
     verdict: checks.every((c) => c.status !== 'fail') ? 'pass' : 'fail',
     generatedAt: new Date().toISOString(),
     loadRun: runDir ?? null,
     checks,
   };
+}
+
+/** config/slo.json's minCapacityRps for a profile (a broken SLO file is one line, as everywhere). */
+function minCapacityFor(profile: string): number | undefined {
+  if (profile === '' || !existsSync(sloPath)) return undefined;
+  try {
+    return sloFor(parseSlo(readFileSync(sloPath, 'utf8'), sloPath), profile).minCapacityRps;
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
 }
 
 export function gateMarkdown(g: GateResult): string {

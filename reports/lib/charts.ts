@@ -24,13 +24,51 @@ export interface ChartOptions {
   area?: boolean;
   /** X tick positions; default: 7 evenly spaced. */
   xTicks?: number[];
-  /** Horizontal reference lines, e.g. an SLO limit. */
-  rules?: { y: number; label: string; color: string }[];
+  /** Horizontal reference lines, e.g. an SLO limit: drawn when in range, else marked off-chart (see yScale). */
+  rules?: Rule[];
+  /**
+   * Extend the axis to a rule when it is at most this many times the data's maximum (default 1.5): an SLO just above
+   * the data is drawn, one far above it would flatten the data and is marked off-chart instead. Infinity: always.
+   */
+  ruleHeadroom?: number;
+  /** Axis top when every value is 0 and no rule gives a scale (default 1). */
+  emptyTop?: number;
   height?: number;
 }
 
-const W = 760;
-const PAD = { left: 62, right: 16, top: 14, bottom: 34 };
+export interface Rule {
+  y: number;
+  label: string;
+  color: string;
+}
+
+export const W = 760;
+export const PAD = { left: 62, right: 16, top: 14, bottom: 34 };
+
+export interface YScale {
+  top: number;
+  ticks: number[];
+  /** Rules inside the axis, drawn as lines. */
+  drawn: Rule[];
+  /** Rules above the axis: a marker at the top edge names their value. */
+  above: Rule[];
+}
+
+/**
+ * The y axis of a chart: scaled to the data, not to its SLO. A rule (SLO) within `headroom` times the data's maximum
+ * stretches the axis so its line is drawn; one further above is left off the axis and listed in `above`, so a healthy
+ * 15-30 ms run fills the chart instead of lying flat under a 400 ms line. With no data above 0, the lowest rule (or
+ * `emptyTop`) sets the scale.
+ */
+export function yScale(dataMax: number, rules: readonly Rule[] = [], headroom = 1.5, emptyTop = 1): YScale {
+  const finiteRules = rules.filter((r) => Number.isFinite(r.y) && r.y > 0);
+  const lowest = Math.min(...finiteRules.map((r) => r.y));
+  const base = dataMax > 0 ? dataMax : Number.isFinite(lowest) ? lowest : emptyTop;
+  const near = finiteRules.filter((r) => r.y <= base * headroom);
+  const ticks = niceTicks(Math.max(base, ...near.map((r) => r.y * 1.05)));
+  const top = ticks[ticks.length - 1] ?? 1;
+  return { top, ticks, drawn: finiteRules.filter((r) => r.y <= top), above: finiteRules.filter((r) => r.y > top) };
+}
 
 /** 1-2-5 ticks covering [0, max]. */
 export function niceTicks(max: number, count = 5): number[] {
@@ -54,7 +92,7 @@ export function elapsedLabel(ms: number): string {
     : `${m}:${String(sec).padStart(2, '0')}`;
 }
 
-function legend(series: Series[], rules: ChartOptions['rules'] = []): string {
+export function legend(series: readonly { name: string; color: string }[], rules: readonly Rule[] = []): string {
   const items = [
     ...series.map((s) => `<span><i style="background:${s.color}"></i>${esc(s.name)}</span>`),
     ...rules.map(
@@ -62,6 +100,41 @@ function legend(series: Series[], rules: ChartOptions['rules'] = []): string {
     ),
   ];
   return `<div class="legend">${items.join('')}</div>`;
+}
+
+/** The y grid, its labels and the axis title. */
+export function yAxis(
+  s: YScale,
+  py: (y: number) => number,
+  H: number,
+  label: string,
+  fy: (v: number) => string,
+): string {
+  const parts = ['<g class="grid">'];
+  for (const t of s.ticks) {
+    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}"/>`);
+    parts.push(`<text x="${PAD.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end">${esc(fy(t))}</text>`);
+  }
+  parts.push('</g>');
+  parts.push(
+    `<text x="12" y="${(H - PAD.bottom) / 2}" transform="rotate(-90 12 ${(H - PAD.bottom) / 2})" text-anchor="middle">${esc(label)}</text>`,
+  );
+  return parts.join('');
+}
+
+/** Rules in range as dashed lines; rules above the axis as an arrow and label at the top edge, naming the value. */
+export function ruleMarks(s: YScale, py: (y: number) => number): string {
+  const parts = s.drawn.map(
+    (r) =>
+      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(r.y).toFixed(1)}" y2="${py(r.y).toFixed(1)}" stroke="${r.color}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+  );
+  s.above.forEach((r, i) => {
+    const y = PAD.top + 11 + i * 14;
+    parts.push(
+      `<text class="off-chart" x="${W - PAD.right - 4}" y="${y}" text-anchor="end" fill="${r.color}">▲ ${esc(r.label)} (off-chart, above the axis)</text>`,
+    );
+  });
+  return parts.join('');
 }
 
 export function lineChart(o: ChartOptions): string {
@@ -82,29 +155,19 @@ export function lineChart(o: ChartOptions): string {
   );
   let maxY = 0;
   for (const layer of layers) for (const p of layer) if (p && p[1] !== undefined && p[1] > maxY) maxY = p[1];
-  for (const r of o.rules ?? []) if (r.y > maxY) maxY = r.y * 1.05;
-  const ticks = niceTicks(maxY);
-  const top = ticks[ticks.length - 1] ?? 1;
+  const scale = yScale(maxY, o.rules, o.ruleHeadroom, o.emptyTop);
+  const top = scale.top;
   const x0 = o.x[0] ?? 0;
   const x1 = o.x[n - 1] ?? 1;
   const span = x1 - x0 || 1;
   const px = (x: number): number => PAD.left + ((x - x0) / span) * (W - PAD.left - PAD.right);
   const py = (y: number): number => H - PAD.bottom - (y / top) * (H - PAD.top - PAD.bottom);
-  const parts: string[] = [];
-  parts.push('<g class="grid">');
-  for (const t of ticks) {
-    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}"/>`);
-    parts.push(`<text x="${PAD.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end">${esc(fy(t))}</text>`);
-  }
-  parts.push('</g>');
+  const parts: string[] = [yAxis(scale, py, H, o.yLabel, fy)];
   const fx = o.formatX ?? ((x: number) => elapsedLabel(x - x0));
   const xTicks = o.xTicks ?? Array.from({ length: 7 }, (_, k) => x0 + (span * k) / 6);
   for (const x of xTicks) {
     parts.push(`<text x="${px(x).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${esc(fx(x))}</text>`);
   }
-  parts.push(
-    `<text x="12" y="${(H - PAD.bottom) / 2}" transform="rotate(-90 12 ${(H - PAD.bottom) / 2})" text-anchor="middle">${esc(o.yLabel)}</text>`,
-  );
   // Draw from the last layer so stacked areas sit under earlier ones' outlines.
   layers.forEach((layer, li) => {
     const color = o.series[li]?.color ?? '#888';
@@ -131,11 +194,7 @@ export function lineChart(o: ChartOptions): string {
       parts.push(`<path d="${line}" fill="none" stroke="${color}" stroke-width="1.6" stroke-linejoin="round"/>`);
     }
   });
-  for (const r of o.rules ?? []) {
-    parts.push(
-      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(r.y).toFixed(1)}" y2="${py(r.y).toFixed(1)}" stroke="${r.color}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
-    );
-  }
+  parts.push(ruleMarks(scale, py));
   // Hover bands with tooltips.
   const band = (W - PAD.left - PAD.right) / Math.max(1, n - 1);
   const describe = o.describeX ?? ((x: number) => elapsedLabel(x - x0));

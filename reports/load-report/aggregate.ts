@@ -4,6 +4,7 @@
 // aggregate: that is the merge.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { RequestExtras } from './request-extras.ts';
 import { contractOkMetric, identityOkMetric } from '../../load/lib/slo.ts';
 import type { MetricKey, MetricType } from '../../load/lib/thresholds.ts';
 import { Distribution } from '../lib/distribution.ts';
@@ -77,6 +78,8 @@ export class RunAggregator {
   readonly metricTypes = new Map<string, MetricType>();
   readonly series = new Map<string, MetricSeries>();
   readonly counters = { iterations: 0, droppedIterations: 0 };
+  /** Requests split by tag (credential) and dropped iterations over time (request-extras.ts). */
+  readonly extras = new RequestExtras(MAX_TIME_BUCKETS);
   /** The requests the latency SLO judges (e.g. http_req_duration{name:login}): what the report's tiles show. */
   headline: { key: MetricKey; stats: RequestStats } | undefined;
   timeline = new Map<number, TimeBucket>();
@@ -215,6 +218,7 @@ export class RunAggregator {
     const instance =
       typeof instanceTag === 'string' || typeof instanceTag === 'number' ? String(instanceTag) : defaultInstance;
     for (const s of this.seriesByName.get(metric) ?? []) if (s.matches(tags)) s.add(value, instance, time);
+    if (metric === 'dropped_iterations') this.extras.droppedAt(time, value);
     if (time < this.firstMs) this.firstMs = time;
     if (time > this.lastMs) this.lastMs = time;
     switch (metric) {
@@ -297,6 +301,7 @@ export class RunAggregator {
     if (!ok) bucket.ko += 1;
     bucket.statuses.set(status, (bucket.statuses.get(status) ?? 0) + 1);
     bucket.latency.record(duration);
+    this.extras.request(tags, duration, ok);
   }
 
   private instance(name: string, time: number): InstanceStats {

@@ -10,9 +10,10 @@ import { InputError, isRecord } from '../lib/files.ts';
 import type { RunMeta } from '../../load/lib/run-meta.ts';
 import type { CapacityResult } from './capacity.ts';
 import type { ContractFailures } from './contract-failures.ts';
+import type { TimingPhase } from './timings.ts';
 
 /** Bump when the shape of RunAnalysis changes: an analysis.json of another version is recomputed. */
-export const analysisSchema = 4;
+export const analysisSchema = 5;
 
 export interface AnalysisSource {
   dir: string;
@@ -78,6 +79,8 @@ export interface TimelinePoint {
   max: number;
   /** Active VUs, summed over the generators. */
   vus: number;
+  /** Iterations dropped for want of a free VU (request-extras.ts). */
+  dropped: number;
 }
 
 /** Requests by latency range, the bounds taken from the latency thresholds. */
@@ -118,6 +121,10 @@ export interface RunAnalysis {
   global: StatsRow;
   byName: StatsRow[];
   byInstance: StatsRow[];
+  /** Requests split by tag value, e.g. credential=valid / credential=wrong (request-extras.ts splitTags). */
+  byTag: StatsRow[];
+  /** Mean time per HTTP phase (blocked ... receiving), from summary.json (timings.ts). */
+  timings: TimingPhase[];
   thresholds: ThresholdResult[];
   thresholdsOk: boolean;
   checks: { name: string; passes: number; fails: number }[];

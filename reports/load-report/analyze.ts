@@ -27,6 +27,7 @@ import {
   type ThresholdResult,
   type TimelinePoint,
 } from './analysis.ts';
+import { timingBreakdown } from './timings.ts';
 
 /** One generator's run folder as read (internal: the summary and meta are parsed once). */
 interface RunSource {
@@ -213,6 +214,10 @@ export async function analyzeRun(dirs: string[], options: AnalyzeOptions = {}): 
     global,
     byName,
     byInstance,
+    byTag: [...agg.extras.byTag]
+      .map(([name, g]) => statsRow(name, { all: g.all, failed: g.all, ok: g.ok, ko: g.ko }, durationSec))
+      .sort((x, y) => x.name.localeCompare(y.name)),
+    timings: timingBreakdown(summaries),
     thresholds,
     thresholdsOk: thresholds.every((t) => t.ok),
     checks,
@@ -443,6 +448,7 @@ function timeline(agg: RunAggregator): RunAnalysis['timeline'] {
         p99: has ? b.latency.percentile(99) : NaN,
         max: has ? b.latency.max : NaN,
         vus: b.vus.size ? [...b.vus.values()].reduce((s, v) => s + v, 0) : NaN,
+        dropped: agg.extras.droppedIn(key * widthMs, widthMs),
       };
     });
   return { bucketSeconds: agg.bucketSeconds, points };

@@ -2,6 +2,7 @@
 // Builds the self-contained HTML load report of one run (written to <run-dir>/report.html, with the run's figures in
 // <run-dir>/analysis.json for every later report), or of several load generators' runs of one test merged into
 // global figures (written to --out, default <first-dir>/../merged-report.html).
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../lib/files.ts';
 import { writeFileAtomic } from '../../core/files.ts';
@@ -30,7 +31,10 @@ export async function buildLoadReport(
     out ??
       (dirs.length === 1 ? join(dirs[0] ?? '.', 'report.html') : join(dirname(dirs[0] ?? '.'), 'merged-report.html')),
   );
-  writeFileAtomic(htmlPath, renderLoadReport(analysis));
+  // k6's web dashboard export (real k6 writes it next to the metrics); linked relative to the report.
+  const dashboard = dirs.map((d) => join(d, 'dashboard.html')).find((f) => existsSync(f));
+  const dashboardHref = dashboard === undefined ? undefined : relative(dirname(htmlPath), dashboard);
+  writeFileAtomic(htmlPath, renderLoadReport(analysis, { dashboardHref }));
   return { htmlPath, analysis };
 }
 

@@ -3,6 +3,7 @@
 // metadata, per-instance figures for distributed runs. One self-contained HTML file.
 import { capacitySection } from './render-capacity.ts';
 import { contractSection } from './render-contract.ts';
+import { dashboardLink, extraCharts, tagSplitSection, timingsSection } from './render-extras.ts';
 import { parseThreshold } from '../../load/lib/thresholds.ts';
 import { barChart, elapsedLabel, lineChart, type Bin, type Series } from '../lib/charts.ts';
 import { histogramRelativeError } from '../lib/histogram.ts';
@@ -252,6 +253,7 @@ function chartsSection(a: RunAnalysis): string {
       describeX,
       area: true,
     }),
+    ...extraCharts(a, { x, buckets, bucketSeconds, formatX, describeX }),
   ];
   const bins: Bin[] = a.distribution.map((b) => ({ from: b.from, to: b.to, counts: [b.ok, b.ko] }));
   const distribution = barChart({
@@ -293,7 +295,8 @@ function errorsSection(a: RunAnalysis): string {
   return `<section id="errors"><h2>Errors <small>KO responses by status and error</small></h2>${table(['Error', 'Count', '% of KO'], rows)}</section>`;
 }
 
-export function renderLoadReport(a: RunAnalysis): string {
+/** dashboardHref: k6's dashboard.html relative to the report, when the run has one. */
+export function renderLoadReport(a: RunAnalysis, options: { dashboardHref?: string | undefined } = {}): string {
   // The tiles show the requests the latency SLO judges, so a tile and its threshold row give the same figure.
   const g = a.headline;
   const verdict = a.thresholdsOk && a.thresholds.length > 0;
@@ -325,11 +328,13 @@ ${kpi('Max', fmtMs(g.max), `min ${fmtMs(g.min)}`)}
     .map((f) => `<code>${esc(f)}</code>`)
     .join(' ');
   const body = `
-<section id="overview"><h2>Run</h2>${meta}</section>
+<section id="overview"><h2>Run</h2>${meta}${dashboardLink(options.dashboardHref)}</section>
 <section id="global"><h2>Global information</h2>${kpis}</section>
 ${thresholdsSection(a)}
 ${capacitySection(a)}
 ${statisticsSection(a)}
+${tagSplitSection(a)}
+${timingsSection(a)}
 ${instancesSection(a)}
 ${rangesSection(a)}
 ${chartsSection(a)}

@@ -25,6 +25,8 @@ export interface Tolerances {
   errorRate: { warnIncrease: number; failIncrease: number };
   /** Relative drop of requests per second (%). */
   throughput: { warnDropPct: number; failDropPct: number };
+  /** Relative drop of the capacity (%), breakpoint and stress runs; absent from older files: 10 / 20. */
+  capacity: { warnDropPct: number; failDropPct: number };
   /** Runs shown in the trend charts. */
   trendRuns: number;
 }
@@ -62,6 +64,7 @@ export function parseTolerances(raw: unknown, where: string): Tolerances {
   const e = section(raw, 'errorRate', where);
   const t = section(raw, 'throughput', where);
   const trendRuns = raw.trendRuns === undefined ? 20 : numberAt(raw, 'trendRuns', where);
+  const c = raw.capacity === undefined ? { warnDropPct: 10, failDropPct: 20 } : section(raw, 'capacity', where);
   return {
     p50,
     p95,
@@ -74,6 +77,10 @@ export function parseTolerances(raw: unknown, where: string): Tolerances {
       warnDropPct: numberAt(t, 'warnDropPct', `${where} throughput`),
       failDropPct: numberAt(t, 'failDropPct', `${where} throughput`),
     },
+    capacity: {
+      warnDropPct: numberAt(c, 'warnDropPct', `${where} capacity`),
+      failDropPct: numberAt(c, 'failDropPct', `${where} capacity`),
+    },
     trendRuns: Math.max(2, Math.floor(trendRuns)),
   };
 }
@@ -85,7 +92,7 @@ export function loadTolerances(path: string = tolerancesPath): Tolerances {
 }
 
 export interface Comparison {
-  key: 'p50' | 'p95' | 'p99' | 'errorRate' | 'throughput';
+  key: 'p50' | 'p95' | 'p99' | 'errorRate' | 'throughput' | 'capacity';
   label: string;
   unit: 'ms' | 'share' | 'req/s';
   baseline: number;
@@ -100,6 +107,10 @@ export interface Comparison {
 const worst = (vs: Verdict[]): Verdict => (vs.includes('fail') ? 'fail' : vs.includes('warn') ? 'warn' : 'pass');
 
 export function compareRuns(run: HistoryRecord, baseline: HistoryRecord, tol: Tolerances): Comparison[] {
+  const capacity = compareCapacity(run, baseline, tol);
+  // A breakpoint run ramps until it breaks: its whole-run latency, errors and throughput say when it broke, which the
+  // capacity already says better; compared on their own they would flag noise.
+  if (capacity !== undefined && run.profile === 'breakpoint') return [capacity];
   const out: Comparison[] = [];
   for (const key of ['p50', 'p95', 'p99'] as const) {
     const t = tol[key];
@@ -171,7 +182,35 @@ export function compareRuns(run: HistoryRecord, baseline: HistoryRecord, tol: To
       rule: `fails below −${t.failDropPct} % (warns below −${t.warnDropPct} %)`,
     });
   }
+  if (capacity !== undefined) out.push(capacity);
   return out;
+}
+
+/**
+ * Capacity (logins/s at which every SLO held): a relative drop beyond the tolerance warns or fails. A run that broke
+ * from its lowest rate has no figure and fails; 'not-reached' is a lower bound, compared as it is (same schedule:
+ * it is the highest rate tested, so never a drop against a run that broke below it). Undefined when either run has
+ * no capacity (another profile, or 'unavailable').
+ */
+function compareCapacity(run: HistoryRecord, baseline: HistoryRecord, tol: Tolerances): Comparison | undefined {
+  const [r, b] = [run.capacity ?? null, baseline.capacity ?? null];
+  if (r === null || b === null || r.status === 'unavailable' || !Number.isFinite(b.rps)) return undefined;
+  const t = tol.capacity;
+  const current = r.status === 'below-range' ? 0 : r.rps;
+  const delta = current - b.rps;
+  const deltaPct = b.rps > 0 ? (delta / b.rps) * 100 : NaN;
+  const drop = -deltaPct;
+  return {
+    key: 'capacity',
+    label: 'capacity',
+    unit: 'req/s',
+    baseline: b.rps,
+    current,
+    delta,
+    deltaPct,
+    verdict: r.status === 'below-range' || drop > t.failDropPct ? 'fail' : drop > t.warnDropPct ? 'warn' : 'pass',
+    rule: `fails below −${t.failDropPct} % (warns below −${t.warnDropPct} %); logins/s at which every SLO held`,
+  };
 }
 
 export function overallVerdict(comparisons: Comparison[]): Verdict {
@@ -187,11 +226,16 @@ export function comparable(a: HistoryRecord, b: HistoryRecord): boolean {
   );
 }
 
-/** The baseline: the most recent passing comparable run that started before this one. */
+/**
+ * The baseline: the most recent passing comparable run that started before this one. A breakpoint run breaks its
+ * thresholds by design, so there a measured capacity is what makes it a baseline.
+ */
 export function pickBaseline(history: HistoryRecord[], run: HistoryRecord): HistoryRecord | undefined {
   const started = Date.parse(run.startedAt);
+  const usable = (r: HistoryRecord): boolean =>
+    r.passed || (r.profile === 'breakpoint' && Number.isFinite(r.capacity?.rps ?? NaN));
   return history
-    .filter((r) => r.passed && r.runId !== run.runId && comparable(r, run))
+    .filter((r) => usable(r) && r.runId !== run.runId && comparable(r, run))
     .filter(
       (r) =>
         !Number.isFinite(started) || !Number.isFinite(Date.parse(r.startedAt)) || Date.parse(r.startedAt) < started,

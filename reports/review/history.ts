@@ -5,6 +5,7 @@ import { dirname, relative } from 'node:path';
 import { InputError, isRecord } from '../lib/files.ts';
 import { outputPaths, reportsDir } from '../../core/layout.ts';
 import { loadAnalysis, type RunAnalysis, type RunInfo } from '../load-report/analysis.ts';
+import type { CapacityResult } from '../load-report/capacity.ts';
 
 /** A run's identity as in its meta.json, plus the figures the review compares (those of the report's tiles). */
 export interface HistoryRecord extends Pick<
@@ -30,6 +31,17 @@ export interface HistoryRecord extends Pick<
   runDir: string;
   /** The reference started by the suite (true) or a configured host (false); null when unknown. */
   managedTarget: boolean | null;
+  /** Breakpoint / stress runs: the capacity from analysis.json (capacity.ts); null for other runs. */
+  capacity?: CapacityRecord | null;
+}
+
+/** A run's capacity as the history keeps it: rps is a lower bound when status is 'not-reached', NaN when 'below-range'. */
+export interface CapacityRecord {
+  status: CapacityResult['status'];
+  rps: number;
+  low: number;
+  high: number;
+  breakRps: number;
 }
 
 const num = (n: number): number => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : NaN);
@@ -65,6 +77,16 @@ export function recordFromAnalysis(a: RunAnalysis, root: string = reportsDir()):
     runDir: a.sources.length === 1 ? relative(root, a.sources[0]?.dir ?? '') : '',
     schedule: a.meta.schedule,
     managedTarget: a.meta.managedTarget ?? null,
+    capacity:
+      a.capacity === undefined
+        ? null
+        : {
+            status: a.capacity.status,
+            rps: num(a.capacity.capacityRps),
+            low: num(a.capacity.ci.low),
+            high: num(a.capacity.ci.high),
+            breakRps: num(a.capacity.breakRps),
+          },
   };
 }
 
@@ -119,9 +141,23 @@ export function parseRecord(raw: unknown, where: string): HistoryRecord {
     runDir: str('runDir'),
     schedule: str('schedule'),
     managedTarget: typeof raw.managedTarget === 'boolean' ? raw.managedTarget : null,
+    capacity: parseCapacity(raw.capacity),
   } as HistoryRecord;
   for (const k of numberFields) rec[k] = typeof raw[k] === 'number' ? raw[k] : NaN;
   return rec;
+}
+
+/** null (stored as null) comes back as NaN; a record without a capacity (older lines, other profiles) has none. */
+function parseCapacity(raw: unknown): CapacityRecord | null {
+  if (!isRecord(raw) || typeof raw.status !== 'string') return null;
+  const n = (k: string): number => (typeof raw[k] === 'number' ? raw[k] : NaN);
+  return {
+    status: raw.status as CapacityRecord['status'],
+    rps: n('rps'),
+    low: n('low'),
+    high: n('high'),
+    breakRps: n('breakRps'),
+  };
 }
 
 /** All records, oldest first; a rerun of the same runId replaces the earlier line. Malformed lines are counted. */

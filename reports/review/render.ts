@@ -1,5 +1,6 @@
 // The performance review as HTML (trend charts, comparison table) and as Markdown for PR comments and job summaries.
 import { lineChart } from '../lib/charts.ts';
+import { sloRule } from '../load-report/render-extras.ts';
 import {
   badge,
   esc,
@@ -83,6 +84,7 @@ export function renderReviewHtml(r: Review): string {
             formatX: label,
             xTicks,
             describeX: describe,
+            rules: sloRule(r.run.thresholds, 'http_req_duration', 'p(95)', fmtMs),
           }),
           lineChart({
             title: 'Throughput per run',
@@ -105,6 +107,10 @@ export function renderReviewHtml(r: Review): string {
             xTicks,
             describeX: describe,
             area: true,
+            // Scaled to the runs' shares and the SLO (not 0-100 %): a 0.2 % night is visible against a 1 % SLO.
+            rules: sloRule(r.run.thresholds, 'http_req_failed', 'rate', (v) => fmtPct(v, 1)),
+            ruleHeadroom: Infinity,
+            emptyTop: 0.01,
           }),
         ].join('\n')}</div>`;
   const history = table(

@@ -30,6 +30,10 @@ export interface SyntheticRunOptions {
   runId?: string;
   /** Write metrics.ndjson.gz (what npm run load writes) instead of an uncompressed metrics.ndjson. */
   gzip?: boolean;
+  /** Tag every login `credential` (as the load script does); this share is sent wrong and answered 401 (expected). */
+  wrongShare?: number;
+  /** Share of arrivals dropped (dropped_iterations) during the slow phase, as an open model does when VUs run out. */
+  droppedShare?: number;
 }
 
 export interface SyntheticRunResult {
@@ -172,6 +176,9 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
     sent: 0,
     received: 0,
     status: new Map<string, number>(),
+    /** Sum and max of each HTTP phase (http_req_blocked ...), for summary.json. */
+    phases: new Map<string, { sum: number; max: number }>(),
+    dropped: 0,
   }));
   const rampSec = Math.min(30, o.durationSec / 10);
   let seq = 0;
@@ -191,6 +198,14 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
       writers[i]?.write(
         `{"type":"Point","data":{"time":"${at}","value":${Math.ceil((vus * 2) / instances)},"tags":${tags}},"metric":"vus_max"}`,
       );
+      const dropped = slow > 1 ? Math.round((rate * (o.droppedShare ?? 0)) / instances) : 0;
+      if (dropped > 0) {
+        const stats = perInstance[i];
+        if (stats) stats.dropped += dropped;
+        writers[i]?.write(
+          `{"type":"Point","data":{"time":"${at}","value":${dropped},"tags":${tags}},"metric":"dropped_iterations"}`,
+        );
+      }
     }
     for (let r = 0; r < rate; r += 1) {
       const inst = seq % instances;
@@ -203,17 +218,27 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
       const z = Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
       const failed = burst && random() < burstErrorRate;
       const duration = failed ? 2 + random() * 3 : medianMs * slow * Math.exp(0.35 * z);
-      const status = failed ? '502' : '200';
+      // Drawn only when asked for, so the default stream (the benchmark's input) stays the same.
+      const wrong = o.wrongShare !== undefined && !failed && random() < o.wrongShare;
+      const status = failed ? '502' : wrong ? '401' : '200';
+      const credential = o.wrongShare === undefined ? '' : `"credential":"${wrong ? 'wrong' : 'valid'}",`;
       durations.push(duration);
       stats.durations.push(duration);
       stats.status.set(status, (stats.status.get(status) ?? 0) + 1);
-      const tags = `{"expected_response":"${!failed}","group":"","instance":"${inst + 1}","method":"POST","name":"login","proto":"HTTP/1.1","scenario":"login","status":"${status}","tls_version":"","url":"${targetUrl}"}`;
+      const tags = `{${credential}"expected_response":"${!failed}","group":"","instance":"${inst + 1}","method":"POST","name":"login","proto":"HTTP/1.1","scenario":"login","status":"${status}","tls_version":"","url":"${targetUrl}"}`;
       const at = k6Time(t + duration);
       const waiting = duration * 0.97;
-      const point = (metric: string, value: number, tagJson = tags): void =>
+      const point = (metric: string, value: number, tagJson = tags): void => {
+        if (metric.startsWith('http_req_') && metric !== 'http_req_failed') {
+          const p = stats.phases.get(metric) ?? { sum: 0, max: 0 };
+          p.sum += value;
+          p.max = Math.max(p.max, value);
+          stats.phases.set(metric, p);
+        }
         w.write(
           `{"type":"Point","data":{"time":"${at}","value":${Number(value.toFixed(6))},"tags":${tagJson}},"metric":"${metric}"}`,
         );
+      };
       point('http_reqs', 1);
       point('http_req_duration', duration);
       point('http_req_blocked', random() * 0.01);
@@ -285,7 +310,11 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
       login_undocumented_status: { type: 'rate', contains: 'default', values: { rate: 0, passes: 0, fails: n } },
       login_contract_ok: { type: 'rate', contains: 'default', values: { rate: 1, passes: n, fails: 0 } },
       login_identity_ok: { type: 'rate', contains: 'default', values: { rate: 1, passes: n, fails: 0 } },
-      dropped_iterations: { type: 'counter', contains: 'default', values: { count: 0, rate: 0 } },
+      dropped_iterations: {
+        type: 'counter',
+        contains: 'default',
+        values: { count: group.reduce((d, s) => d + s.dropped, 0), rate: 0 },
+      },
       'http_reqs{name:login}': { type: 'counter', contains: 'default', values: { count: n, rate: n / o.durationSec } },
       http_reqs: { type: 'counter', contains: 'default', values: { count: n, rate: n / o.durationSec } },
       iterations: { type: 'counter', contains: 'default', values: { count: n, rate: n / o.durationSec } },
@@ -295,6 +324,17 @@ export function writeSyntheticRun(dir: string, o: SyntheticRunOptions): Syntheti
         values: { value: 2, min: 1, max: Math.ceil((o.rps * medianMs * slowFactor) / 1000) + 2 },
       },
     };
+    // The HTTP phases as k6 summarises them (avg, max, count; no percentiles kept here).
+    for (const name of new Set(group.flatMap((s) => [...s.phases.keys()]))) {
+      if (name === 'http_req_duration') continue;
+      const parts = group.map((s) => s.phases.get(name) ?? { sum: 0, max: 0 });
+      const sum = parts.reduce((x, p) => x + p.sum, 0);
+      metrics[name] = {
+        type: 'trend',
+        contains: 'time',
+        values: { avg: sum / n, max: Math.max(...parts.map((p) => p.max)), count: n },
+      };
+    }
     let allOk = true;
     const withThresholds = Object.fromEntries(
       Object.entries(metrics).map(([key, m]) => {
