@@ -11,6 +11,7 @@ import { createRateLimiter } from './rate-limit.ts';
 import type { AppResponse, LoginBody, LoginContext, Reply, ReplyContext, SessionBody, SessionDraft } from './reply.ts';
 import { authError, BASE_HEADERS, serialize } from './reply.ts';
 import { parseLoginRequest } from './request.ts';
+import { createCookieSessions, SESSION_PATH } from './session-cookie.ts';
 import type { Credentials, Leniency } from './request.ts';
 import type { SessionClaims, TokenSigner } from './tokens.ts';
 import { createTokenSigner, unsecuredJwt } from './tokens.ts';
@@ -49,6 +50,8 @@ export interface AppOptions {
   readonly lockout?: LockoutPolicy | undefined;
   /** Requests per second per client address (all paths and methods), answered 429 beyond it; 0 or absent = off. */
   readonly rateLimit?: number;
+  /** A login also sets the session as this cookie (Secure over HTTPS), and GET /api/auth/session checks it. */
+  readonly sessionCookie?: { readonly name: string; readonly secure: boolean } | undefined;
   readonly random?: () => number;
   /** Clock (epoch ms) of the lockout and the rate limit; tests inject one to step through time. */
   readonly now?: () => number;
@@ -87,6 +90,9 @@ export function createApp(options: AppOptions): App {
   const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, options.now) : undefined;
   // Only the defect `jwt-signed-by-unpublished-key` signs with a key of its own, which the JWKS does not publish.
   const unpublished = defect?.jwt === 'unpublished-key' ? createTokenSigner() : undefined;
+  const cookieSessions = options.sessionCookie
+    ? createCookieSessions(options.sessionCookie.name, options.now)
+    : undefined;
 
   async function finish(reply: Reply, context: ReplyContext): Promise<AppResponse> {
     return deliver(defect?.reply ? defect.reply(reply, context) : reply);
@@ -115,6 +121,9 @@ export function createApp(options: AppOptions): App {
         headers: { ...BASE_HEADERS, 'cache-control': 'public, max-age=300' },
         body: { keys: [signer.publicJwk] },
       });
+    }
+    if (cookieSessions && path === SESSION_PATH && request.method === 'GET') {
+      return deliver(cookieSessions.answer(headers['cookie']));
     }
     if (path !== LOGIN_PATH)
       return finish(authError(404, 'not_found', MESSAGES.notFound), { ...base, kind: 'not-found' });
@@ -235,7 +244,14 @@ export function createApp(options: AppOptions): App {
     const context: LoginContext = { ...base, kind: 'login', credentials, claims, sign: (c) => signer.sign(c) };
     options.onTokensIssued?.([result.session.token, jwt]);
     const finalBody = defect?.login ? await defect.login(body, context) : body;
-    return finish({ status: 200, headers: BASE_HEADERS, body: finalBody }, context);
+    const cookie = cookieSessions?.issue(
+      result.session.token,
+      draft.identity,
+      draft.expiresAt,
+      options.sessionCookie!.secure,
+    );
+    const replyHeaders = cookie === undefined ? BASE_HEADERS : { ...BASE_HEADERS, 'set-cookie': cookie };
+    return finish({ status: 200, headers: replyHeaders, body: finalBody }, context);
   }
 
   return { handle };

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { DEFAULT_LOAD_ACCOUNTS, MAX_LOAD_ACCOUNTS } from './accounts.ts';
 import { defectByName } from './defects.ts';
+import { COOKIE_NAME } from './session-cookie.ts';
 import type { HashCost } from './hashing.ts';
 import { HASH_COSTS } from './hashing.ts';
 import { IDENTITY_SCHEME } from './identity/wire.ts';
@@ -210,6 +211,8 @@ export interface ServerOptions {
   readonly jitterMs: number;
   /** Serve HTTPS with this certificate and key; undefined = plain HTTP. */
   readonly tls: TlsFiles | undefined;
+  /** Also set the session as this cookie on a login and answer GET /api/auth/session; undefined = off. */
+  readonly sessionCookie: string | undefined;
   readonly exitOnStdinClose: boolean;
 }
 
@@ -231,8 +234,20 @@ export const SERVER_FLAGS = {
   'jitter-ms': { env: 'REFERENCE_JITTER_MS' },
   'tls-cert': { env: 'REFERENCE_TLS_CERT' },
   'tls-key': { env: 'REFERENCE_TLS_KEY' },
+  'session-cookie': { env: 'REFERENCE_SESSION_COOKIE' },
   'exit-on-stdin-close': { boolean: true },
 } as const satisfies Record<string, FlagSpec>;
+
+function sessionCookie(raw: Raw): string | undefined {
+  const entry = raw.get('session-cookie');
+  if (!entry) return undefined;
+  if (!COOKIE_NAME.test(entry.value)) {
+    throw new UsageError(
+      `${entry.source}="${entry.value}" must be a cookie name: letters, digits and !#$%&'*+-.^_\`|~`,
+    );
+  }
+  return entry.value;
+}
 
 export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerOptions {
   const raw = parseFlags(argv, SERVER_FLAGS, env);
@@ -254,6 +269,7 @@ export function parseServerOptions(argv: readonly string[], env: NodeJS.ProcessE
     rateLimit: integer(raw, 'rate-limit', 0, 0, MAX_RATE_LIMIT),
     jitterMs: integer(raw, 'jitter-ms', 0, 0, MAX_JITTER_MS),
     tls: tlsFiles(raw),
+    sessionCookie: sessionCookie(raw),
     exitOnStdinClose: raw.has('exit-on-stdin-close'),
   };
 }
@@ -274,6 +290,7 @@ export const SERVER_USAGE = `Usage: npm run reference -- [flags]   (each flag al
   --jitter-ms N          delay every answer by a further random 0..N ms, uniform (default 0; at most ${MAX_JITTER_MS})
   --tls-cert FILE        serve HTTPS with this PEM certificate (chain) and announce https://localhost:PORT
   --tls-key FILE         its PEM private key (both or neither)
+  --session-cookie NAME  a login also sets the session as cookie NAME; GET /api/auth/session checks it (default off)
   --list-defects         print the defect names, one per line, and exit`;
 
 // ---- the identity entry ----

@@ -67,6 +67,10 @@ export async function serveReference(argv: readonly string[]): Promise<void> {
     jsonDuplicates: options.jsonDuplicates,
     lockout: options.lockoutAfter > 0 ? { after: options.lockoutAfter, seconds: options.lockoutSeconds } : undefined,
     rateLimit: options.rateLimit,
+    sessionCookie:
+      options.sessionCookie === undefined
+        ? undefined
+        : { name: options.sessionCookie, secure: options.tls !== undefined },
     addedLatencyMs: options.addedLatencyMs,
     jitterMs: options.jitterMs,
     failRate: options.failRate,

@@ -30,6 +30,7 @@ describe('server options', () => {
         rateLimit: 0,
         jitterMs: 0,
         tls: undefined,
+        sessionCookie: undefined,
         exitOnStdinClose: false,
       },
     );
@@ -52,6 +53,8 @@ describe('server options', () => {
     assert.deepEqual([lockout.lockoutAfter, lockout.lockoutSeconds], [5, 60]);
     assert.equal(parseServerOptions(['--rate-limit=50'], { REFERENCE_RATE_LIMIT: '10' }).rateLimit, 50);
     assert.equal(parseServerOptions([], { REFERENCE_JITTER_MS: '250' }).jitterMs, 250);
+    assert.equal(parseServerOptions(['--session-cookie', 'oms_session'], {}).sessionCookie, 'oms_session');
+    assert.equal(parseServerOptions([], { REFERENCE_SESSION_COOKIE: 'sid' }).sessionCookie, 'sid');
     assert.equal(
       parseServerOptions(['--json-duplicates', 'reject'], { REFERENCE_JSON_DUPLICATES: 'last' }).jsonDuplicates,
       'reject',
@@ -121,6 +124,13 @@ describe('server options', () => {
       /--tls-cert=".*" and --tls-key=".*options\.test\.ts" are not a PEM certificate and its private key/,
     ],
     ['boolean with a value', ['--list-defects=yes'], {}, /--list-defects takes no value/],
+    [
+      'session cookie name',
+      ['--session-cookie', 'my session'],
+      {},
+      /--session-cookie="my session" must be a cookie name/,
+    ],
+    ['session cookie without a name', ['--session-cookie'], {}, /--session-cookie needs a value/],
   ];
   for (const [name, argv, env, message] of bad) {
     test(`${name}: one clear line`, () => {
