@@ -2,7 +2,8 @@
 // The REFERENCE_* variables shape a managed reference (a defect from the catalog, added latency, fail rate), which is
 // how the self-test and the load-gate mutants break the target on purpose. core/ imports only config/, so the caller
 // passes the reference's launcher (reference/launch.ts startReference).
-import { accessSync, constants } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import type { SuiteConfig } from '../config/index.ts';
 import { ConfigError } from '../config/index.ts';
 
@@ -19,6 +20,8 @@ export interface ReferenceKnobs {
   jitterMs?: number;
   tlsCert?: string;
   tlsKey?: string;
+  /** CPU list for taskset (e.g. "0" or "0,1"): the managed reference's processes run only there. */
+  cpus?: string;
 }
 
 /** What the target starter asks of the reference's launcher. */
@@ -31,7 +34,7 @@ export interface ReferenceLaunchOptions extends ReferenceKnobs {
 /** reference/launch.ts startReference fits this. */
 export type StartReference = (
   options: ReferenceLaunchOptions,
-) => Promise<{ readonly baseUrl: string; stop(): Promise<void> }>;
+) => Promise<{ readonly baseUrl: string; readonly pid?: number; stop(): Promise<void> }>;
 
 export interface TargetOptions {
   /** Also start a reference whose identity upstream is dead, so the documented 502 can be validated. */
@@ -89,6 +92,14 @@ export function referenceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): R
   for (const [key, value] of Object.entries(policies) as [keyof typeof policies, number | undefined][]) {
     if (value !== undefined) options[key] = value;
   }
+  if (env.REFERENCE_CPUS) {
+    if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(env.REFERENCE_CPUS)) {
+      throw new ConfigError(
+        `REFERENCE_CPUS="${env.REFERENCE_CPUS}" must be a CPU list for taskset, e.g. 0 or 0,1 or 0-3`,
+      );
+    }
+    options.cpus = env.REFERENCE_CPUS;
+  }
   const [cert, key] = [env.REFERENCE_TLS_CERT, env.REFERENCE_TLS_KEY];
   if (cert || key) {
     if (!cert || !key) {
@@ -125,7 +136,7 @@ export async function startTarget(
       stop: async () => {},
     };
   }
-  const knobs = referenceOptionsFromEnv();
+  const { cpus, ...knobs } = referenceOptionsFromEnv();
   // Both references start at once (each seeds its accounts with argon2id, which dominates start-up). allSettled, so a
   // failure of one never leaves the other running.
   const [main, fault] = await Promise.allSettled([
@@ -144,6 +155,14 @@ export async function startTarget(
     await stop();
     throw main.status === 'rejected' ? main.reason : (fault as PromiseRejectedResult).reason;
   }
+  if (cpus !== undefined) {
+    try {
+      for (const ref of running) pinProcessTree(ref.pid, cpus);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
   return {
     baseUrl: main.value.baseUrl,
     managed: true,
@@ -151,6 +170,40 @@ export async function startTarget(
     accountsFile: options.accountsOut ?? config.loadAccountsFile,
     stop,
   };
+}
+
+/**
+ * REFERENCE_CPUS: every thread of the reference process and of its descendants (its identity child runs in a
+ * process group of its own, so the tree is walked by parent id) is moved to `cpus`. After the start, not before:
+ * seeding the accounts runs on all cores, and only the pinned capacity is measured. Threads created later inherit
+ * the affinity. The load generator is left where it is, so a capacity run measures the reference's cores.
+ */
+function pinProcessTree(pid: number | undefined, cpus: string): void {
+  if (pid === undefined) throw new ConfigError('REFERENCE_CPUS: the reference launcher did not report a process id');
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after its closing ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  for (const member of tree) {
+    const out = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(member)], { encoding: 'utf8' });
+    if (out.error !== undefined || out.status !== 0) {
+      const why = out.error?.message || out.stderr.trim().split('\n')[0] || `exit ${String(out.status)}`;
+      throw new ConfigError(
+        `REFERENCE_CPUS="${cpus}": taskset failed (${why}); it needs Linux and util-linux's taskset`,
+      );
+    }
+  }
 }
 
 function number(name: string, raw: string, min: number, max: number): number {
