@@ -3,7 +3,8 @@
 // workers start without ts-node.
 import { existsSync } from 'node:fs';
 import { dirname, extname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { scriptError } from './errors.ts';
 
@@ -90,6 +91,9 @@ export async function bundleScript(scriptPath: string): Promise<ScriptBundle> {
 
 async function bundleInternal(entry: string, format: 'cjs' | 'iife'): Promise<string> {
   const result = await build({
+    // QuickJS's Emscripten glue is an ES module that reads import.meta.url (for createRequire): bundled into a CJS
+    // worker it needs a real file URL, so it gets its own file's.
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(quickJsGluePath()).href) },
     entryPoints: [resolve(here, entry)],
     bundle: true,
     write: false,
@@ -103,20 +107,31 @@ async function bundleInternal(entry: string, format: 'cjs' | 'iife'): Promise<st
   return result.outputFiles[0]!.text;
 }
 
+function quickJsGluePath(): string {
+  return createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-asyncify');
+}
+
 export interface EngineCode {
   vuThread: string;
   ioThread: string;
   runtime: string;
+  /** The second design's host thread (qjs/host-thread.ts): '' unless that design runs. */
+  hostThread: string;
 }
 
-let engineCode: Promise<EngineCode> | undefined;
+const engineCode = new Map<string, Promise<EngineCode>>();
 
-/** The worker and sandbox code, built once per process (tens of ms). */
-export function loadEngineCode(): Promise<EngineCode> {
-  engineCode ??= Promise.all([
-    bundleInternal('vu/vu-thread.ts', 'cjs'),
-    bundleInternal('io/io-thread.ts', 'cjs'),
-    bundleInternal('vu/runtime.ts', 'iife'),
-  ]).then(([vuThread, ioThread, runtime]) => ({ vuThread, ioThread, runtime }));
-  return engineCode;
+/** The worker and sandbox code of one design, built once per process (tens of ms). */
+export function loadEngineCode(design: 'threads' | 'qjs' = 'threads'): Promise<EngineCode> {
+  let code = engineCode.get(design);
+  if (code === undefined) {
+    code = Promise.all([
+      bundleInternal('vu/vu-thread.ts', 'cjs'),
+      bundleInternal('io/io-thread.ts', 'cjs'),
+      bundleInternal('vu/runtime.ts', 'iife'),
+      design === 'qjs' ? bundleInternal('qjs/host-thread.ts', 'cjs') : Promise.resolve(''),
+    ]).then(([vuThread, ioThread, runtime, hostThread]) => ({ vuThread, ioThread, runtime, hostThread }));
+    engineCode.set(design, code);
+  }
+  return code;
 }

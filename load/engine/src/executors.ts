@@ -5,7 +5,7 @@ import type { Scenario } from './options.ts';
 import type { LoopSpec, ScenarioRun } from './protocol.ts';
 import { arrivalsBy, stageValue } from './schedule.ts';
 import type { ExecutionSegment } from './segments.ts';
-import type { Vu } from './vu-pool.ts';
+import type { EngineVu as Vu } from './vu-pool.ts';
 
 export { arrivalsBy, stageValue };
 

@@ -52,6 +52,36 @@ export interface PoolSettings {
 /** Extra Node flags for the worker threads, e.g. ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (profiling). */
 const extraArgv = (): string[] => (process.env['ENGINE_WORKER_ARGV'] ?? '').split(' ').filter((a) => a !== '');
 
+/** What executors and the run see of a VU, in either design (a VU thread here, a QuickJS VU in qjs/host-pool.ts). */
+export type EngineVu = Pick<
+  Vu,
+  | 'id'
+  | 'idInTest'
+  | 'dead'
+  | 'ready'
+  | 'busy'
+  | 'started'
+  | 'post'
+  | 'serve'
+  | 'loop'
+  | 'tryStart'
+  | 'stopLoop'
+  | 'lifecycle'
+  | 'kill'
+>;
+
+/** What the run sees of a pool of VUs, in either design. */
+export type EnginePool = Pick<
+  VuPool,
+  | 'sharedArrays'
+  | 'setInsecureSkipTLSVerify'
+  | 'setActive'
+  | 'countInterrupted'
+  | 'completed'
+  | 'interrupted'
+  | 'shutdown'
+> & { readonly all: EngineVu[]; spawn(id: number, idInTest: number): EngineVu };
+
 export class Vu {
   dead = false;
   private lifecycleBusy = false;

@@ -25,7 +25,11 @@ export interface LifecycleOutcome {
 
 /** `where`: the exported function the error escaped from (V8 gives a thrown non-Error value no stack at all). */
 function errorText(e: unknown, where: string): string {
-  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
+  if (e instanceof Error) {
+    const head = `${e.name}: ${e.message}`;
+    // V8's stack starts with "Name: message"; QuickJS's (the second design's sandbox) is the frames alone.
+    return e.stack === undefined ? head : e.stack.startsWith(head) ? e.stack : `${head}\n${e.stack}`;
+  }
   return `Uncaught (in promise) ${formatLogArgs([e])}\n\tat ${where} (a thrown ${typeof e} has no stack trace: throw new Error(...) to see the file and line)`;
 }
 

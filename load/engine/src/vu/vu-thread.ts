@@ -1,9 +1,6 @@
 // One VU = one worker thread. The script runs in a vm context (no Node globals); this thread serves its host calls.
 // HTTP goes to the I/O thread over a MessagePort while this thread blocks on Atomics.wait, so the k6 API stays
 // synchronous for the script, as in k6.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import vm from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
@@ -20,6 +17,7 @@ import {
 import { mapStack } from '../stack.ts';
 import type { HostApi, MetricDeclaration, RawSample } from './host-api.ts';
 import { createLoops, type IterationResult } from './iteration-loop.ts';
+import { nodeHostCalls } from './node-host.ts';
 
 const wd = workerData as VuWorkerData;
 const port = parentPort!;
@@ -28,8 +26,6 @@ const ioReply = Buffer.from(wd.ioSignal, IO_SIGNAL_BYTES, IO_REPLY_BYTES);
 const ioRequest = Buffer.from(wd.ioSignal, IO_SIGNAL_BYTES + IO_REPLY_BYTES, IO_REQUEST_BYTES);
 const doorbell = new Int32Array(wd.ioDoorbell);
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-// performance.timeOrigin is a getter with a cost; it never changes.
-const timeOrigin = performance.timeOrigin;
 // Live execution state written by main: [vusActive, vusInitialized, iterationsCompleted, iterationsInterrupted].
 const state = new Int32Array(wd.stateBuffer);
 
@@ -41,18 +37,6 @@ let abortReason: string | null = null;
 function post(msg: VuToMain): void {
   port.postMessage(msg);
 }
-
-const DIGESTS: Record<string, string> = {
-  md4: 'md4',
-  md5: 'md5',
-  sha1: 'sha1',
-  sha256: 'sha256',
-  sha384: 'sha384',
-  sha512: 'sha512',
-  sha512_224: 'sha512-224',
-  sha512_256: 'sha512-256',
-  ripemd160: 'ripemd160',
-};
 
 /** Announces this VU's request to the I/O thread; a futex wake-up only when that thread is asleep. */
 function ringDoorbell(): void {
@@ -84,29 +68,8 @@ const host: HostApi = {
   sleep(ms) {
     Atomics.wait(sleepCell, 0, 0, ms);
   },
-  open(path, binary) {
-    const base = dirname(wd.scriptPath);
-    const full = isAbsolute(path) ? path : resolve(base, path);
-    try {
-      const buf = readFileSync(full);
-      return JSON.stringify({ v: binary ? buf.toString('base64') : buf.toString('utf8') });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      return JSON.stringify({ e: `open("${path}"): cannot read ${full} (${code})` });
-    }
-  },
   flush(samples) {
     post({ t: 'samples', samples: samples.slice() });
-  },
-  declareMetric(name, type, isTime) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/.test(name)) {
-      return `invalid metric name "${name}": use letters, digits and underscores, starting with a letter or _`;
-    }
-    const contains = isTime && type === 'trend' ? 'time' : 'default';
-    const existing = declared.find((d) => d.name === name);
-    if (existing && existing.type !== type) return `metric "${name}" is already declared as a ${existing.type}`;
-    if (!existing) declared.push({ name, type: type as MetricDeclaration['type'], contains });
-    return '';
   },
   abort(reason) {
     abortReason = reason;
@@ -114,49 +77,13 @@ const host: HostApi = {
   log(level, text) {
     post({ t: 'log', level, text });
   },
-  sharedArrayGet(name) {
-    return sharedArrays[name] ?? '';
-  },
-  sharedArrayPut(name, json) {
-    sharedArrays[name] = json;
-  },
-  digest(algorithm, dataB64, keyB64, encoding) {
-    const alg = DIGESTS[algorithm] ?? algorithm;
-    try {
-      const data = Buffer.from(dataB64, 'base64');
-      const h = keyB64 === '' ? createHash(alg) : createHmac(alg, Buffer.from(keyB64, 'base64'));
-      h.update(data);
-      const enc = encoding === 'base64url' || encoding === 'base64rawurl' ? 'base64url' : encoding;
-      if (enc !== 'hex' && enc !== 'base64' && enc !== 'base64url') return `!unsupported output encoding "${encoding}"`;
-      return h.digest(enc);
-    } catch (e) {
-      return `!${algorithm}: ${(e as Error).message}`;
-    }
-  },
-  randomBytesB64(size) {
-    return randomBytes(size).toString('base64');
-  },
-  utf8ToB64(text) {
-    return Buffer.from(text, 'utf8').toString('base64');
-  },
-  b64ToUtf8(b64) {
-    return Buffer.from(b64, 'base64').toString('utf8');
-  },
-  executionState() {
-    return JSON.stringify({
-      vusActive: Atomics.load(state, 0),
-      vusInitialized: Atomics.load(state, 1),
-      iterationsCompleted: Atomics.load(state, 2),
-      iterationsInterrupted: Atomics.load(state, 3),
-      currentTestRunDuration: Date.now() - wd.testStartTime,
-    });
-  },
   isInitPhase() {
     return initPhase;
   },
-  now() {
-    return timeOrigin + performance.now();
+  htmlModuleSource() {
+    return wd.htmlCode;
   },
+  ...nodeHostCalls({ scriptPath: wd.scriptPath, testStartTime: wd.testStartTime, state, sharedArrays, declared }),
 };
 
 type Runtime = {

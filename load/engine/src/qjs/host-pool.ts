@@ -1,0 +1,273 @@
+// Main's side of the second engine design: T host threads (host-thread.ts), VUs placed round-robin on them, each VU
+// seen by the executors through the same interface as a thread-per-VU VU (vu-pool.ts), so executors, thresholds,
+// summary and outputs are shared by both designs.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { LoopSpec, MainToVu, ScenarioRun } from '../protocol.ts';
+import type { LifecycleOutcome, PoolHooks, PoolSettings, ReadyInfo } from '../vu-pool.ts';
+import type { HostThreadData, HostToMain, MainToHost } from './host-protocol.ts';
+
+/** Host threads: one per core, or ENGINE_HOST_THREADS (e.g. cores - 1 when the target shares the machine). */
+export function hostThreadCount(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['ENGINE_HOST_THREADS']);
+  return Number.isInteger(n) && n > 0 ? n : Math.max(1, availableParallelism());
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The asyncify QuickJS .wasm, compiled once per process and handed to every host thread (a structured clone). */
+function quickJsWasm(): WebAssembly.Module {
+  const require = createRequire(import.meta.url);
+  // The WebAssembly global is not in this project's TypeScript lib (no DOM), only its types.
+  const wasmApi = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WebAssembly.Module } })
+    .WebAssembly;
+  compiled ??= new wasmApi.Module(readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-asyncify/wasm')));
+  return compiled;
+}
+
+export class HostedVu {
+  dead = false;
+  started = 0;
+  private running = false;
+  private lifecycleBusy = false;
+  private pendingLoop: (() => void) | null = null;
+  private pendingLifecycle: ((o: LifecycleOutcome) => void) | null = null;
+  readonly ready: Promise<ReadyInfo>;
+  private settleReady: { ok: (r: ReadyInfo) => void; fail: (e: Error) => void } | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly idInTest: number,
+    private readonly host: HostThread,
+    private readonly hooks: PoolHooks,
+  ) {
+    this.ready = new Promise<ReadyInfo>((ok, fail) => (this.settleReady = { ok, fail }));
+    this.ready.catch(() => undefined);
+  }
+
+  /** A message of the host thread about this VU. */
+  receive(msg: HostToMain): void {
+    switch (msg.t) {
+      case 'ready':
+        this.settleReady?.ok({
+          options: msg.options,
+          exports: msg.exports,
+          metrics: msg.metrics,
+          sharedArrays: msg.sharedArrays,
+        });
+        this.settleReady = null;
+        break;
+      case 'initError':
+        this.settleReady?.fail(new Error(msg.message));
+        this.settleReady = null;
+        break;
+      case 'started':
+        this.started++;
+        this.running = true;
+        break;
+      case 'iterDone':
+        this.running = false;
+        break;
+      case 'loopDone': {
+        this.running = false;
+        const cb = this.pendingLoop;
+        this.pendingLoop = null;
+        cb?.();
+        break;
+      }
+      case 'lifecycleDone': {
+        const cb = this.pendingLifecycle;
+        this.pendingLifecycle = null;
+        this.lifecycleBusy = false;
+        cb?.(msg);
+        break;
+      }
+      case 'log':
+        this.hooks.onLog(this.id, msg.level, msg.text);
+        break;
+      default:
+        break;
+    }
+  }
+
+  get busy(): boolean {
+    return !this.dead && (this.lifecycleBusy || this.running);
+  }
+
+  private send(msg: MainToHost): void {
+    this.host.post(msg);
+  }
+
+  post(msg: MainToVu): void {
+    if (msg.t === 'setData') this.send({ t: 'setData', vu: this.id, data: msg.data });
+  }
+
+  private runLoop(send: () => void): Promise<void> {
+    this.started = 0;
+    return new Promise((resolveLoop) => {
+      if (this.dead) return resolveLoop();
+      this.pendingLoop = resolveLoop;
+      send();
+    });
+  }
+
+  serve(run: ScenarioRun): Promise<void> {
+    return this.runLoop(() => this.send({ t: 'serve', vu: this.id, run }));
+  }
+
+  loop(run: ScenarioRun, spec: LoopSpec): Promise<void> {
+    return this.runLoop(() => this.send({ t: 'loop', vu: this.id, run, loop: spec }));
+  }
+
+  /** Starts an arrival-rate iteration if this VU is free; main knows it is free until the host says done. */
+  tryStart(iterationInInstance: number, iterationInTest: number): boolean {
+    if (this.dead || this.running || this.pendingLoop === null) return false;
+    this.running = true;
+    this.started++;
+    this.send({ t: 'start', vu: this.id, iterationInInstance, iterationInTest });
+    return true;
+  }
+
+  stopLoop(): void {
+    this.send({ t: 'stop', vu: this.id });
+  }
+
+  lifecycle(msg: MainToVu): Promise<LifecycleOutcome> {
+    this.lifecycleBusy = true;
+    const name = msg.t === 'summary' ? 'handleSummary' : msg.t;
+    const arg = msg.t === 'teardown' || msg.t === 'summary' ? msg.data : '';
+    return new Promise((resolveOutcome) => {
+      this.pendingLifecycle = resolveOutcome;
+      this.send({ t: 'lifecycle', vu: this.id, name, arg });
+    });
+  }
+
+  async kill(): Promise<void> {
+    if (this.dead) return;
+    if (this.running) this.hooks.onInterrupted();
+    this.dead = true;
+    this.send({ t: 'kill', vu: this.id });
+    this.settleReady?.fail(new Error(`VU ${this.id} was stopped during init`));
+    this.settleReady = null;
+    const loop = this.pendingLoop;
+    this.pendingLoop = null;
+    loop?.();
+    const lc = this.pendingLifecycle;
+    this.pendingLifecycle = null;
+    lc?.({ result: null, error: 'the VU was stopped before it finished', aborted: null, samples: [] });
+  }
+}
+
+class HostThread {
+  readonly vus = new Map<number, HostedVu>();
+  constructor(readonly worker: Worker) {}
+  post(msg: MainToHost): void {
+    this.worker.postMessage(msg);
+  }
+}
+
+export class HostPool {
+  readonly stateBuffer = new SharedArrayBuffer(16);
+  readonly state = new Int32Array(this.stateBuffer);
+  readonly all: HostedVu[] = [];
+  sharedArrays: Record<string, string> = {};
+  private readonly threads: HostThread[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly settings: PoolSettings,
+    private readonly hooks: PoolHooks,
+    private readonly threadCount = hostThreadCount(),
+  ) {}
+
+  private startThread(): HostThread {
+    const data: HostThreadData = {
+      scriptCode: this.settings.bundle.code,
+      scriptPath: this.settings.bundle.path,
+      sourceMap: this.settings.bundle.sourceMap,
+      runtimeCode: this.settings.code.runtime,
+      env: this.settings.env,
+      stateBuffer: this.stateBuffer,
+      testStartTime: this.settings.testStartTime,
+      sharedArrays: this.sharedArrays,
+      globalTags: this.settings.globalTags,
+      instanceId: this.settings.instanceId,
+      insecureSkipTLSVerify: this.settings.insecureSkipTLSVerify,
+      wasm: quickJsWasm(),
+    };
+    const worker = new Worker(this.settings.code.hostThread, {
+      eval: true,
+      workerData: data,
+      stdout: false,
+      stderr: false,
+      // Asyncify frames are large: a deep script call chain needs more native stack than the default.
+      resourceLimits: { stackSizeMb: 64 },
+    });
+    const thread = new HostThread(worker);
+    worker.on('message', (msg: HostToMain) => {
+      switch (msg.t) {
+        case 'samples':
+          this.hooks.onSamples(msg.samples);
+          return;
+        case 'iterationError':
+          this.hooks.onIterationError(msg.error, msg.scenario, msg.executor);
+          return;
+        case 'aborted':
+          this.hooks.onAbort(msg.reason);
+          return;
+        default:
+          thread.vus.get(msg.vu)?.receive(msg);
+      }
+    });
+    const fail = (why: string) => {
+      for (const vu of thread.vus.values()) {
+        void vu.kill();
+        vu.receive({ t: 'initError', vu: vu.id, message: why });
+      }
+    };
+    worker.on('error', (e: Error) => fail(`host thread failed: ${e.message}`));
+    worker.on('exit', (code) => fail(`host thread exited (code ${code})`));
+    this.threads.push(thread);
+    return thread;
+  }
+
+  /** A VU on the next host thread (started on first use); `ready` settles when its init context has run. */
+  spawn(id: number, idInTest: number): HostedVu {
+    // VU 0 (setup, teardown, handleSummary, options) gets a thread of its own start, the others round-robin.
+    const index = this.next++ % this.threadCount;
+    const thread = this.threads[index] ?? this.startThread();
+    const vu = new HostedVu(id, idInTest, thread, this.hooks);
+    thread.vus.set(id, vu);
+    thread.post({ t: 'spawn', vu: id, idInTest });
+    this.all.push(vu);
+    Atomics.store(this.state, 1, this.all.filter((v) => !v.dead).length);
+    return vu;
+  }
+
+  setInsecureSkipTLSVerify(value: boolean): void {
+    for (const t of this.threads) t.post({ t: 'insecure', value });
+  }
+
+  setActive(n: number): void {
+    Atomics.store(this.state, 0, n);
+  }
+
+  countInterrupted(): void {
+    Atomics.add(this.state, 3, 1);
+  }
+
+  get completed(): number {
+    return Atomics.load(this.state, 2);
+  }
+
+  get interrupted(): number {
+    return Atomics.load(this.state, 3);
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all(this.all.map((v) => v.kill()));
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+}

@@ -1,0 +1,57 @@
+// Messages between main and the second design's host threads (host-thread.ts). Every message names its VU.
+import type { LoopSpec, ScenarioRun } from '../protocol.ts';
+import type { MetricDeclaration, RawSample } from '../vu/host-api.ts';
+
+export interface HostThreadData {
+  scriptCode: string;
+  scriptPath: string;
+  sourceMap: string;
+  runtimeCode: string;
+  env: Record<string, string>;
+  stateBuffer: SharedArrayBuffer;
+  testStartTime: number;
+  sharedArrays: Record<string, string>;
+  globalTags: Record<string, string>;
+  instanceId: number;
+  insecureSkipTLSVerify: boolean;
+  /** The compiled QuickJS asyncify module every VU of the thread instantiates. */
+  wasm: WebAssembly.Module;
+}
+
+export type MainToHost =
+  | { t: 'spawn'; vu: number; idInTest: number }
+  | { t: 'insecure'; value: boolean }
+  | { t: 'serve'; vu: number; run: ScenarioRun }
+  | { t: 'start'; vu: number; iterationInInstance: number; iterationInTest: number }
+  | { t: 'loop'; vu: number; run: ScenarioRun; loop: LoopSpec }
+  | { t: 'stop'; vu: number }
+  | { t: 'setData'; vu: number; data: string }
+  | { t: 'lifecycle'; vu: number; name: string; arg: string }
+  | { t: 'kill'; vu: number };
+
+export type HostToMain =
+  | {
+      t: 'ready';
+      vu: number;
+      options: string;
+      exports: string[];
+      metrics: MetricDeclaration[];
+      sharedArrays: Record<string, string>;
+    }
+  | { t: 'initError'; vu: number; message: string }
+  | { t: 'started'; vu: number }
+  | { t: 'iterDone'; vu: number }
+  | { t: 'loopDone'; vu: number }
+  | { t: 'killed'; vu: number }
+  | {
+      t: 'lifecycleDone';
+      vu: number;
+      result: string | null;
+      error: string | null;
+      aborted: string | null;
+      samples: RawSample[];
+    }
+  | { t: 'iterationError'; error: string; scenario: string; executor: string }
+  | { t: 'aborted'; reason: string }
+  | { t: 'log'; vu: number; level: string; text: string }
+  | { t: 'samples'; samples: RawSample[] };

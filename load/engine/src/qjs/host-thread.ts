@@ -1,0 +1,263 @@
+// A host thread of the second engine design: many VUs on one event loop, each a QuickJS instance (qjs-vu.ts) whose
+// blocking k6 calls suspend it while this thread goes on with the others. The thread performs its VUs' HTTP itself
+// (a keep-alive pool per VU, as k6 keeps one per VU), runs closed-model loops locally, starts arrival-rate
+// iterations when main says so, and sends samples to main in batches. No SharedArrayBuffer wait, no wake-up of
+// another thread per request.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HttpRequestSpec, IterationOrder, LoopSpec, ScenarioRun } from '../protocol.ts';
+import { stageValue } from '../schedule.ts';
+import { ExecutionSegment } from '../segments.ts';
+import { ConnectionPool, perform, setInsecureSkipTLSVerify } from '../io/perform.ts';
+import { mapStack } from '../stack.ts';
+import type { MetricDeclaration, RawSample } from '../vu/host-api.ts';
+import { nodeHostCalls } from '../vu/node-host.ts';
+import {
+  describeThrown,
+  QjsVu,
+  ScriptFailure,
+  useWasmModule,
+  type AsyncHost,
+  type IterationOutcome,
+} from './qjs-vu.ts';
+import type { HostThreadData, MainToHost, HostToMain } from './host-protocol.ts';
+
+const wd = workerData as HostThreadData;
+const port = parentPort!;
+const state = new Int32Array(wd.stateBuffer);
+setInsecureSkipTLSVerify(wd.insecureSkipTLSVerify);
+useWasmModule(wd.wasm);
+
+const FLUSH_MS = 100;
+const FLUSH_SAMPLES = 4000;
+let pending: RawSample[] = [];
+
+function post(msg: HostToMain): void {
+  port.postMessage(msg);
+}
+
+function flush(): void {
+  if (pending.length === 0) return;
+  post({ t: 'samples', samples: pending });
+  pending = [];
+}
+setInterval(flush, FLUSH_MS).unref();
+
+function describe(e: unknown): string {
+  const text = e instanceof ScriptFailure ? e.message : typeof e === 'string' ? e : describeThrown(e);
+  return mapStack(text, wd.sourceMap, wd.scriptPath);
+}
+
+interface HostedVu {
+  readonly id: number;
+  vu: QjsVu | undefined;
+  initPhase: boolean;
+  abortReason: string | null;
+  /** The scenario it serves (arrival-rate), or loops (closed model); null when idle. */
+  serving: ScenarioRun | null;
+  running: boolean;
+  stopping: boolean;
+  killed: boolean;
+  perScenario: Map<string, number>;
+  pool: ConnectionPool;
+}
+
+const vus = new Map<number, HostedVu>();
+const sharedArrays: Record<string, string> = { ...wd.sharedArrays };
+
+function hostFor(h: HostedVu, declared: MetricDeclaration[]): AsyncHost {
+  return {
+    async request(specJson) {
+      const specs = JSON.parse(specJson) as HttpRequestSpec[];
+      const results =
+        specs.length === 1
+          ? [await perform(h.pool, specs[0]!)]
+          : await Promise.all(specs.map((s) => perform(h.pool, s)));
+      return JSON.stringify(results);
+    },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    flush(samples) {
+      for (const s of samples) pending.push(s);
+    },
+    abort(reason) {
+      h.abortReason = reason;
+    },
+    log(level, text) {
+      post({ t: 'log', vu: h.id, level, text });
+    },
+    isInitPhase: () => h.initPhase,
+    ...nodeHostCalls({ scriptPath: wd.scriptPath, testStartTime: wd.testStartTime, state, sharedArrays, declared }),
+  };
+}
+
+async function spawn(id: number, idInTest: number): Promise<void> {
+  const h: HostedVu = {
+    id,
+    vu: undefined,
+    initPhase: true,
+    abortReason: null,
+    serving: null,
+    running: false,
+    stopping: false,
+    killed: false,
+    perScenario: new Map(),
+    pool: new ConnectionPool(),
+  };
+  vus.set(id, h);
+  const declared: MetricDeclaration[] = [];
+  try {
+    const identity = { vuId: id, idInTest, env: wd.env, globalTags: wd.globalTags, instanceId: wd.instanceId };
+    h.vu = await QjsVu.create(hostFor(h, declared), identity, wd.runtimeCode, wd.scriptCode);
+    h.initPhase = false;
+    post({
+      t: 'ready',
+      vu: id,
+      options: h.vu.optionsJson(),
+      exports: h.vu.exportNames(),
+      metrics: declared,
+      sharedArrays,
+    });
+  } catch (e) {
+    const hint =
+      e instanceof ScriptFailure && (e.value === null || typeof e.value !== 'object')
+        ? ` (a thrown ${typeof e.value} has no stack trace: throw new Error(...) to see the file and line)`
+        : '';
+    post({ t: 'initError', vu: id, message: `${describe(e)}${hint}` });
+  }
+}
+
+/** One iteration on a VU; samples queued, errors and aborts reported; false when the VU must stop looping. */
+async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, number]): Promise<boolean> {
+  const inScenario = h.perScenario.get(run.scenario) ?? 0;
+  h.perScenario.set(run.scenario, inScenario + 1);
+  const order: IterationOrder = {
+    ...run,
+    iterationInScenario: inScenario,
+    iterationInInstance: numbers[0],
+    iterationInTest: numbers[1],
+  };
+  h.running = true;
+  let o: IterationOutcome;
+  try {
+    o = await h.vu!.iterate(order);
+  } catch (e) {
+    o = { samples: [], error: describe(e), aborted: null };
+  }
+  h.running = false;
+  if (h.killed) return false;
+  Atomics.add(state, 2, 1);
+  for (const s of o.samples) pending.push(s);
+  if (pending.length >= FLUSH_SAMPLES) flush();
+  if (o.error !== null)
+    post({ t: 'iterationError', error: describe(o.error), scenario: run.scenario, executor: run.executor });
+  const aborted = o.aborted ?? h.abortReason;
+  if (aborted !== null) {
+    flush();
+    post({ t: 'aborted', reason: aborted });
+    return false;
+  }
+  return true;
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Closed model: the VU claims its iteration numbers from the scenario's counter, shared by every host thread. */
+async function loop(h: HostedVu, run: ScenarioRun, spec: LoopSpec): Promise<void> {
+  const counter = new Int32Array(spec.counter);
+  const segment = new ExecutionSegment(spec.segment, spec.segmentSequence);
+  let mine = 0;
+  h.stopping = false;
+  for (;;) {
+    if (h.stopping || h.killed) break;
+    const now = Date.now();
+    if (now >= spec.endAt) break;
+    const r = spec.ramping;
+    if (r && r.index >= Math.floor(stageValue(r.startVUs, r.stages, now - r.start))) {
+      await delay(Math.min(50, spec.endAt - now));
+      continue;
+    }
+    if (spec.kind === 'per-vu-iterations' && mine >= spec.iterations) break;
+    const n = Atomics.add(counter, 0, 1);
+    if (spec.kind === 'shared-iterations' && n >= spec.iterations) break;
+    mine++;
+    post({ t: 'started', vu: h.id });
+    if (!(await runIteration(h, run, [n, segment.globalIndex(n)]))) break;
+  }
+  if (!h.killed) {
+    flush();
+    post({ t: 'loopDone', vu: h.id });
+  }
+}
+
+async function start(h: HostedVu, numbers: [number, number]): Promise<void> {
+  const run = h.serving;
+  if (run === null) return;
+  const goOn = await runIteration(h, run, numbers);
+  if (h.killed) return;
+  post({ t: 'iterDone', vu: h.id });
+  if (!goOn || h.stopping) endServe(h);
+}
+
+function endServe(h: HostedVu): void {
+  if (h.serving === null) return;
+  h.serving = null;
+  flush();
+  post({ t: 'loopDone', vu: h.id });
+}
+
+async function lifecycle(h: HostedVu, name: string, arg: string): Promise<void> {
+  let outcome: { result: string | null; error: string | null; aborted: string | null; samples: RawSample[] };
+  try {
+    const o = await h.vu!.lifecycle(name, arg);
+    outcome = { ...o, error: o.error === null ? null : describe(o.error) };
+  } catch (e) {
+    outcome = { result: null, error: describe(e), aborted: null, samples: [] };
+  }
+  post({ t: 'lifecycleDone', vu: h.id, ...outcome, aborted: outcome.aborted ?? h.abortReason });
+}
+
+function kill(h: HostedVu): void {
+  h.killed = true;
+  // A suspended VU is simply dropped: its pending request settles into nothing. Its memory goes with the instance.
+  if (!h.running) h.vu?.dispose();
+  h.pool.destroy();
+  vus.delete(h.id);
+  post({ t: 'killed', vu: h.id });
+}
+
+port.on('message', (msg: MainToHost) => {
+  if (msg.t === 'spawn') {
+    void spawn(msg.vu, msg.idInTest);
+    return;
+  }
+  if (msg.t === 'insecure') {
+    setInsecureSkipTLSVerify(msg.value);
+    return;
+  }
+  const h = vus.get(msg.vu);
+  if (h === undefined || h.vu === undefined) return;
+  switch (msg.t) {
+    case 'serve':
+      h.stopping = false;
+      h.serving = msg.run;
+      break;
+    case 'start':
+      void start(h, [msg.iterationInInstance, msg.iterationInTest]);
+      break;
+    case 'loop':
+      void loop(h, msg.run, msg.loop);
+      break;
+    case 'stop':
+      h.stopping = true;
+      if (h.serving !== null && !h.running) endServe(h);
+      break;
+    case 'setData':
+      h.vu.setSetupData(msg.data);
+      break;
+    case 'lifecycle':
+      void lifecycle(h, msg.name, msg.arg);
+      break;
+    case 'kill':
+      kill(h);
+      break;
+  }
+});
