@@ -19,6 +19,7 @@ export interface ReferenceOptions {
   lockoutSeconds?: number; // how long a lock lasts; default 900
   rateLimit?: number; // requests per second per client address, then 429; default 0 (off)
   jitterMs?: number; // each answer waits a further uniform 0..N ms (on top of addedLatencyMs); default 0
+  sessionCookie?: string; // a login also sets the session as this cookie; GET /api/auth/session checks it
   /** Serve HTTPS with this PEM certificate and key (both or neither); baseUrl is then https://localhost:PORT. */
   tlsCert?: string;
   tlsKey?: string;
@@ -49,6 +50,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<RunningR
     'lockout-s': o.lockoutSeconds,
     'rate-limit': o.rateLimit,
     'jitter-ms': o.jitterMs,
+    'session-cookie': o.sessionCookie,
     // Absolute, as the service runs from the repository root, not from the caller's directory.
     'tls-cert': o.tlsCert === undefined ? undefined : resolve(o.tlsCert),
     'tls-key': o.tlsKey === undefined ? undefined : resolve(o.tlsKey),

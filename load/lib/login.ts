@@ -8,8 +8,10 @@ import http from 'k6/http';
 import { Rate } from 'k6/metrics';
 import { redactText } from '../../core/redact.ts';
 import type { Account } from './accounts.ts';
+import { checkCookieSession } from './cookie-session.ts';
 import { contractProblems, identityCheck } from './login-contract.ts';
 import { checkNames, hasTokens, isRejection, isUndocumentedStatus, jwtMatchesSession } from './login-checks.ts';
+import type { SessionMode } from './session-mode.ts';
 import { contractOkMetric, identityOkMetric, undocumentedStatusMetric } from './slo.ts';
 import { loginUrl } from './url.ts';
 
@@ -31,7 +33,13 @@ const knownIds = new Map<string, string>();
 
 const decodeBase64Url = (text: string): string => encoding.b64decode(text, 'rawurl', 's');
 
-export function login(baseUrl: string, account: Account, wrongPassword: boolean): void {
+/** `session`: with LOAD_SESSION=cookie a successful login must also have set the session cookie (cookie-session.ts). */
+export function login(
+  baseUrl: string,
+  account: Account,
+  wrongPassword: boolean,
+  session: SessionMode = { kind: 'token' },
+): void {
   const body = JSON.stringify({
     identifier: account.identifier,
     // Any other string is a wrong password; deriving it keeps it per account without storing another secret.
@@ -61,6 +69,7 @@ export function login(baseUrl: string, account: Account, wrongPassword: boolean)
     [checkNames.tokens]: (r) => hasTokens(r.body),
     [checkNames.consistent]: (r) => jwtMatchesSession(r.body),
   });
+  if (session.kind === 'cookie' && res.status === 200) checkCookieSession(baseUrl, session);
 }
 
 /** One sample; a failing one, while this VU has examples left, tagged with what was wrong and a redacted excerpt. */

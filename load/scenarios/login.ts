@@ -12,6 +12,7 @@ import { accountIndexForVu, parseAccounts } from '../lib/accounts.ts';
 import { LoadInputError } from '../lib/input-error.ts';
 import { readinessHint, readinessProblem } from '../lib/login-checks.ts';
 import { login } from '../lib/login.ts';
+import { sessionModeFrom } from '../lib/session-mode.ts';
 import { wrongPasswordPlan } from '../lib/wrong-password.ts';
 import { applyOverrides, firstLine, parseProfiles, readOverrides, selectProfile, toScenario } from '../lib/profiles.ts';
 import { newRunId } from '../lib/run-meta.ts';
@@ -45,6 +46,8 @@ const runId = __ENV.LOAD_RUN_ID || newRunId(profile.name);
 // npm run load passes LOAD_OUTPUT_DIR; a plain `k6 run` writes where core/layout.ts would: $REPORTS_DIR/load/<run id>.
 const reportsDir = (__ENV.REPORTS_DIR || 'reports/output').replace(/\/+$/, '');
 const outputDir = (__ENV.LOAD_OUTPUT_DIR || `${reportsDir}/load/${runId}`).replace(/\/+$/, '');
+// LOAD_SESSION=cookie: deployments whose login sets a session cookie get it checked too (lib/session-mode.ts).
+const session = sessionModeFrom(__ENV);
 
 // Loaded once and shared read-only by every VU; a bad file stops the run at init with a one-line reason.
 const accounts = new SharedArray<Account>('load accounts', () => {
@@ -91,7 +94,7 @@ const nextIsWrongPassword = wrongPasswordPlan(overrides.wrongPasswordShare);
 export default function (): void {
   const account = accounts[accountIndexForVu(exec.vu.idInTest, accounts.length)];
   if (account === undefined) throw new LoadInputError(`VU ${exec.vu.idInTest} has no load account`);
-  login(target.baseUrl, account, nextIsWrongPassword());
+  login(target.baseUrl, account, nextIsWrongPassword(), session);
 }
 
 export function handleSummary(data: SummaryData): { [destination: string]: string } {
