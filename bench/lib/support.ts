@@ -81,7 +81,8 @@ export interface MetricPoint {
 /** Streams the Point lines of a k6 `--out json` file (a line at a time: soak streams run to hundreds of MB). */
 export async function eachPoint(file: string, onPoint: (p: MetricPoint) => void): Promise<void> {
   const raw = createReadStream(file);
-  const lines = createInterface({ input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.includes('"type":"Point"')) continue;
     const row = JSON.parse(line) as {

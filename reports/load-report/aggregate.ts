@@ -127,7 +127,9 @@ export class RunAggregator {
    */
   async addFile(path: string, instance: string): Promise<void> {
     const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-    const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+    // 1 MiB output chunks, like the file reads: zlib's default 16 KiB chunks made gunzip 4x dearer in CPU (15,000
+    // chunks per 250 MB, each one also copied into the line splitter's buffer).
+    const input = path.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
     let rest: Buffer | undefined;
     for await (const chunk of input as AsyncIterable<Buffer>) {
       const buf = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
