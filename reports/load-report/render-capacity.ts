@@ -2,6 +2,7 @@
 // rate steps it was judged on (capacity.ts), with p95/p99 per step against the SLO so a reader can check the answer.
 import type { RunAnalysis } from './analysis.ts';
 import type { CapacityResult } from './capacity.ts';
+import { parseThreshold } from '../../load/lib/thresholds.ts';
 import { lineChart } from '../lib/charts.ts';
 import { badge, esc, fmtMs, fmtNum, fmtPct, kpi, palette, table, type Cell } from '../lib/html.ts';
 
@@ -34,7 +35,9 @@ ${kpi('Knee', c.knee ? `${fmtNum(c.knee.rps, 1)} logins/s` : 'none', c.knee ? `p
 </div>`;
   const judged = c.steps.filter((s) => s.judged);
   const rates = judged.map((s) => s.rate);
-  const limit = a.thresholds.find((t) => /p\(95\)</.test(t.expression) && t.metric.startsWith('http_req_duration'));
+  // The p95 SLO's limit (the threshold's own value is what the whole run observed, not the limit).
+  const p95 = a.thresholds.find((t) => /^p\(95\)</.test(t.expression) && t.metric.startsWith('http_req_duration'));
+  const limit = p95 === undefined ? undefined : parseThreshold(p95.expression).limit;
   const chart =
     judged.length < 2
       ? ''
@@ -53,7 +56,7 @@ ${kpi('Knee', c.knee ? `${fmtNum(c.knee.rps, 1)} logins/s` : 'none', c.knee ? `p
             const s = judged[i];
             return s ? `${fmtNum(s.from)}–${fmtNum(s.to)} logins/s: ${s.held ? 'held' : s.breaches.join('; ')}` : '';
           },
-          ...(limit ? { rules: [{ y: limit.value, label: 'p95 SLO', color: palette.ko }] } : {}),
+          ...(limit === undefined ? {} : { rules: [{ y: limit, label: 'p95 SLO', color: palette.ko }] }),
         });
   const rows: Cell[][] = c.steps.map((s) => [
     { html: s.judged ? badge(s.held ? 'pass' : 'fail', s.held ? 'HELD' : 'BROKE') : badge('skip', 'THIN') },

@@ -253,3 +253,19 @@ test('analysis.json of a breakpoint run carries the capacity; other profiles non
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the load report section: the figure, its interval, the steps; an unavailable capacity says why', async () => {
+  const { capacitySection } = await import('../load-report/render-capacity.ts');
+  const c = computeCapacity(ramp(200, 100, cliff), slo, { resolutionRps: 5 });
+  const a = { capacity: c, thresholds: [] } as unknown as Parameters<typeof capacitySection>[0];
+  const html = capacitySection(a);
+  assert.match(html, /<section id="capacity">/);
+  assert.match(html, /57\.5 logins\/s/);
+  assert.match(html, /Rate steps \(\d+\)/);
+  const none = capacitySection({
+    ...a,
+    capacity: { ...c, status: 'unavailable', summary: 'capacity not computed: x' },
+  });
+  assert.match(none, /capacity not computed: x\./);
+  assert.equal(capacitySection({ ...a, capacity: undefined }), '');
+});
