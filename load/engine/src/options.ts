@@ -222,6 +222,21 @@ export function resolveScenarios(options: Dict, cli: CliOverrides, exportNames: 
 }
 
 /** Time the scenario may run, including its graceful stop (used for the overall test deadline). */
+/**
+ * k6/http's options, which the sandbox runtime applies (maxRedirects to redirects, noCookiesReset to the VU's jar):
+ * checked here, before any VU runs, so a bad one is exit 104 naming it, as in k6.
+ */
+export function checkHttpOptions(options: Dict): void {
+  const max = options['maxRedirects'];
+  if (max !== undefined && max !== null && !(typeof max === 'number' && Number.isInteger(max) && max >= 0)) {
+    throw invalidConfig(`options.maxRedirects must be a whole number >= 0, got ${JSON.stringify(max)}`);
+  }
+  const keep = options['noCookiesReset'];
+  if (keep !== undefined && keep !== null && typeof keep !== 'boolean') {
+    throw invalidConfig(`options.noCookiesReset must be true or false, got ${JSON.stringify(keep)}`);
+  }
+}
+
 export function scenarioSpanMs(s: Scenario): number {
   const stagesMs = s.stages.reduce((a, x) => a + x.durationMs, 0);
   switch (s.executor) {

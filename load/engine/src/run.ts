@@ -7,7 +7,14 @@ import { EngineError, EXIT, invalidConfig, scriptError } from './errors.ts';
 import { runScenario, type ExecutorContext } from './executors.ts';
 import { JsonOutput } from './json-output.ts';
 import { Registry } from './metrics.ts';
-import { resolveScenarios, scenarioSpanMs, type CliOverrides, type Dict, type Scenario } from './options.ts';
+import {
+  checkHttpOptions,
+  resolveScenarios,
+  scenarioSpanMs,
+  type CliOverrides,
+  type Dict,
+  type Scenario,
+} from './options.ts';
 import { ExecutionSegment } from './segments.ts';
 import { oneLine } from './stack.ts';
 import { buildSummary, legacyExport, textSummary, type CheckTally, type SummaryData } from './summary.ts';
@@ -210,6 +217,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
       throw invalidConfig('options could not be serialised to JSON');
     }
     const scenarios = resolveScenarios(options, o.cli, info.exports);
+    checkHttpOptions(options);
     pool.setInsecureSkipTLSVerify(options['insecureSkipTLSVerify'] === true);
     registry = new Registry(info.metrics);
     const thresholds: Threshold[] = parseThresholds(options['thresholds'], registry);

@@ -34,6 +34,12 @@ test('cookies: options.noCookiesReset keeps the VU jar across iterations', async
   assert.ok(r.names.includes('noCookiesReset: the jar survives the iteration'));
 });
 
+test('cookies: a bad options.noCookiesReset is exit 104 naming it', async () => {
+  const run = await runFixture('cookies.ts', { env: { BASE: server.base, KEEP_COOKIES: 'yes' } });
+  assert.equal(run.exitCode, 104);
+  assert.equal(run.error, 'options.noCookiesReset must be true or false, got "yes"');
+});
+
 test('cookies: the checks can fail — against a server that sets no cookies they do', async () => {
   // /redirect answers every path with a 302 and no Set-Cookie: nothing is stored, nothing comes back.
   const r = await checksOf({ BASE: `${server.base}/redirect?to=/status` });

@@ -83,10 +83,12 @@ test('redirects: options.maxRedirects stops a chain and warns as k6 does; the de
 });
 
 test('redirects: a bad options.maxRedirects is a clear error; the checks can fail', async () => {
-  // The VU's warm-up requests (before the clock starts) already meet it: the run stops as a script error.
+  // Checked with the other options, before any VU runs: exit 104 (invalid configuration), as k6 does.
+  const sent = server.seen.length;
   const bad = await runFixture('redirects.ts', { env: { BASE: server.base, MAX_REDIRECTS: '-2', CHAIN: '1' } });
-  assert.equal(bad.exitCode, 107);
-  assert.match(bad.error, /options\.maxRedirects must be a whole number >= 0, got -2$/);
+  assert.equal(bad.exitCode, 104);
+  assert.match(bad.error, /^options\.maxRedirects must be a whole number >= 0, got -2$/);
+  assert.equal(server.seen.length, sent, 'no request was sent');
   // Without following (maxRedirects 0), the chain's checks fail: they test the redirect, not the server.
   const none = await run({ MAX_REDIRECTS: '0' });
   assert.ok(none.failedChecks.includes('followed to the end; res.url is the final URL'), none.failedChecks.join('\n'));
