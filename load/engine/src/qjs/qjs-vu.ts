@@ -100,7 +100,11 @@ export class QjsVu {
   private installHost(host: AsyncHost): void {
     const ctx = this.ctx;
     const hostObject = ctx.newObject();
-    const toJs = (h: QuickJSHandle): unknown => ctx.dump(h);
+    // Arguments by type, without ctx.dump's generic path (it asks the VM for each value's type first).
+    const toJs = (h: QuickJSHandle): unknown => {
+      const type = ctx.typeof(h);
+      return type === 'string' ? ctx.getString(h) : type === 'number' ? ctx.getNumber(h) : ctx.dump(h);
+    };
     const fromJs = (v: unknown): QuickJSHandle =>
       typeof v === 'string'
         ? ctx.newString(v)
@@ -112,7 +116,8 @@ export class QjsVu {
               : ctx.false
             : ctx.undefined;
     for (const name of syncHostCalls) {
-      const fn = host[name] as (...args: unknown[]) => unknown;
+      const fn = host[name] as ((...args: unknown[]) => unknown) | undefined;
+      if (fn === undefined) continue; // an optional call this host does not offer (the runtime checks for it)
       const handle = ctx.newFunction(name, (...args) => fromJs(fn.apply(host, args.map(toJs))));
       ctx.setProp(hostObject, name, handle);
       handle.dispose();
@@ -153,6 +158,10 @@ export class QjsVu {
     this.evalSync(
       `globalThis.__host = Object.assign({}, __hostRaw, { flush: (s) => __hostRaw.flushJson(JSON.stringify(s)) }); delete globalThis.__hostRaw;`,
       'host.js',
+    );
+    this.evalSync(
+      `globalThis.__iterate = (json) => __rt.iterate(JSON.parse(json), (o) => __host.settle('iteration', JSON.stringify({ samples: o.samples, error: o.error === null ? null : __describe(o.error), aborted: o.aborted })));`,
+      'iterate.js',
     );
     this.evalSync(
       `globalThis.__describe = (e) => (e !== null && typeof e === 'object' && 'message' in e) ? String(e.name || 'Error') + ': ' + String(e.message) + (e.stack ? '\\n' + e.stack : '') : String(e);`,
@@ -217,13 +226,16 @@ export class QjsVu {
     return s;
   }
 
-  /** One iteration; resolves when the runtime reports it done (async exec functions included). */
+  /**
+   * One iteration; resolves when the runtime reports it done (async exec functions included). The order travels as
+   * a global string and the code evaluated is the same short call each time (QuickJS parses it in microseconds).
+   */
   async iterate(order: IterationOrder): Promise<IterationOutcome> {
     const done = new Promise<IterationOutcome>((resolve) => (this.iterationDone = resolve));
-    await this.evalAsync(
-      `__rt.iterate(${JSON.stringify(order)}, (o) => __host.settle('iteration', JSON.stringify({ samples: o.samples, error: o.error === null ? null : __describe(o.error), aborted: o.aborted })))`,
-      'iteration.js',
-    );
+    const json = this.ctx.newString(JSON.stringify(order));
+    this.ctx.setProp(this.ctx.global, '__order', json);
+    json.dispose();
+    await this.evalAsync('__iterate(__order)', 'iteration.js');
     return done;
   }
 

@@ -1,0 +1,55 @@
+// The engine's second design (K6_ENGINE_DESIGN=qjs: QuickJS VUs, many per host thread) against the first on the same
+// fixtures: the same counts of requests, checks and iterations, the same failures named, for a closed-model script,
+// every k6/http request form and an arrival-rate scenario. The whole engine suite also runs on it with
+// `K6_ENGINE_DESIGN=qjs npm run test:unit -- load/engine`; this file keeps the design from rotting in every CI run.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { metricValue, runFixture, startServer, type EngineRun, type TestServer } from './helpers.ts';
+
+let server: TestServer;
+before(async () => (server = await startServer()));
+after(() => server.close());
+
+async function onDesign(design: 'threads' | 'qjs', run: () => Promise<EngineRun>): Promise<EngineRun> {
+  const before = process.env['K6_ENGINE_DESIGN'];
+  process.env['K6_ENGINE_DESIGN'] = design;
+  try {
+    return await run();
+  } finally {
+    if (before === undefined) delete process.env['K6_ENGINE_DESIGN'];
+    else process.env['K6_ENGINE_DESIGN'] = before;
+  }
+}
+
+function figures(r: EngineRun): Record<string, number | undefined> {
+  return {
+    exit: r.exitCode,
+    http_reqs: metricValue(r.summary, 'http_reqs', 'count'),
+    checks_passes: metricValue(r.summary, 'checks', 'passes'),
+    checks_fails: metricValue(r.summary, 'checks', 'fails'),
+    failed_passes: metricValue(r.summary, 'http_req_failed', 'passes'),
+    iterations: metricValue(r.summary, 'iterations', 'count'),
+  };
+}
+
+for (const [name, fixture, env] of [
+  ['check, groups, sleep, fail() and custom metrics', 'k6-core.ts', {}],
+  ['every k6/http request form, error code and response callback', 'http-api.ts', { BASE: '' }],
+  ['shared iterations over several VUs', 'executors.ts', { EXECUTOR: 'shared-iterations', BASE: '' }],
+] as const) {
+  test(`qjs design = threads design: ${name}`, async () => {
+    const withBase = { ...env, ...('BASE' in env ? { BASE: server.base } : {}) };
+    const threads = await onDesign('threads', () => runFixture(fixture, { env: withBase }));
+    const qjs = await onDesign('qjs', () => runFixture(fixture, { env: withBase }));
+    assert.equal(qjs.error, '', qjs.error);
+    assert.ok(threads.summary && qjs.summary, `${threads.error} ${qjs.stderr}`);
+    assert.deepEqual(figures(qjs), figures(threads), qjs.stderr);
+    assert.ok((figures(qjs).http_reqs ?? 0) + (figures(qjs).iterations ?? 0) > 0, 'the fixture did something');
+  });
+}
+
+test('qjs design: an error thrown by the script names its message and its file and line', async () => {
+  const r = await onDesign('qjs', () => runFixture('k6-core.ts'));
+  assert.match(r.stderr, /deliberate failure on the second iteration of VU 1/);
+  assert.match(r.stderr, /k6-core\.ts:\d+/);
+});
