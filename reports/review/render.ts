@@ -1,5 +1,6 @@
 // The performance review as HTML (trend charts, comparison table) and as Markdown for PR comments and job summaries.
 import { lineChart } from '../lib/charts.ts';
+import { capacityText, capacityTrendChart } from './render-capacity.ts';
 import { sloRule } from '../load-report/render-extras.ts';
 import {
   badge,
@@ -112,7 +113,10 @@ export function renderReviewHtml(r: Review): string {
             ruleHeadroom: Infinity,
             emptyTop: 0.01,
           }),
-        ].join('\n')}</div>`;
+          capacityTrendChart(trend, { x, formatX: label, xTicks, describeX: describe }),
+        ]
+          .filter((c) => c !== '')
+          .join('\n')}</div>`;
   const history = table(
     ['Run', 'Started', 'Commit', 'Thresholds', 'Requests', 'KO', 'Req/s', 'p50', 'p95', 'p99'],
     [...trend].reverse().map((t) => [
@@ -174,6 +178,10 @@ export function renderReviewMarkdown(r: Review): string {
       `| error rate | ${fmtPct(r.run.errorRate)} |`,
       `| throughput | ${fmtNum(r.run.throughput, 1)} req/s |`,
     );
+  }
+  if (r.run.capacity) {
+    const base = r.baseline?.capacity ? `; baseline ${capacityText(r.baseline)}` : '';
+    lines.push('', `Capacity: **${capacityText(r.run)} logins/s** at which every SLO held${base}.`);
   }
   for (const n of r.notes) lines.push('', `> ${n}`);
   if (r.trend.length > 1) {
