@@ -3,11 +3,12 @@
 // (reports/test/synthetic-run.ts: deterministic, so a re-run changes no pixel unless a report changed): five passing
 // nights, then a night 40 % slower that saturates (dropped iterations) — its load report and its review, which flags
 // the regression. `--run DIR` shoots a real run's load report instead (e.g. after `npm run load -- --profile smoke`).
-// Every page is checked for the test passwords before it is shot; the PNGs are kept small (1000 px wide, sections only).
+// Every page is checked for the accounts' passwords before it is shot; the PNGs are kept small (1000 px wide, sections only).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../config/index.ts';
 import { parseCommandLine } from '../core/args.ts';
 import { outputPaths } from '../core/layout.ts';
 import { InputError } from './lib/files.ts';
@@ -17,8 +18,14 @@ import { reviewRun, writeReview } from './review/review.ts';
 import { writeSyntheticRun } from './test/synthetic-run.ts';
 
 const executablePath = '/usr/bin/chromium';
-/** The suite's test passwords: none may appear on a page that becomes a screenshot. */
-const secrets = ['Reference-Only-Passw0rd', 'Load-Only-Passw0rd', 'Bench-Only-Passw0rd', 'Probe-Only-P'];
+/**
+ * Passwords that must not appear on a page that becomes a screenshot: the configured accounts' (LOGIN_PASSWORD,
+ * PROBE_PASSWORD: the reference's own by default) and the prefix the reference gives every load account.
+ */
+function secrets(): string[] {
+  const config = loadConfig();
+  return [config.login.password, config.probe?.password ?? '', 'Load-Only-Passw0rd-'].filter((s) => s.length >= 6);
+}
 const usage = 'usage: npm run docs:screenshots -- [--out DIR] [--run RUN_DIR]   (default: docs/images, synthetic runs)';
 
 /** [file name, page, CSS selector of the part to shoot] */
@@ -75,6 +82,7 @@ export async function runDocsScreenshots(argv: readonly string[]): Promise<numbe
     { usage },
   );
   const out = resolve(values.out ?? 'docs/images');
+  const forbidden = secrets();
   if (!existsSync(executablePath))
     throw new InputError(`${executablePath} is not installed (apt-get install chromium)`);
   if (values.run !== undefined && !existsSync(values.run)) throw new InputError(`--run ${values.run} does not exist`);
@@ -88,7 +96,7 @@ export async function runDocsScreenshots(argv: readonly string[]): Promise<numbe
     const page = await browser.newPage({ viewport: { width: 1250, height: 800 }, deviceScaleFactor: 0.8 });
     for (const [name, file, selector] of shots) {
       const text = readFileSync(file, 'utf8');
-      const leaked = secrets.find((s) => text.includes(s));
+      const leaked = forbidden.find((s) => text.includes(s));
       if (leaked !== undefined) throw new InputError(`${file} holds a test password: not shooting it`);
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       const target = join(out, name);
