@@ -53,3 +53,12 @@ test('qjs design: an error thrown by the script names its message and its file a
   assert.match(r.stderr, /deliberate failure on the second iteration of VU 1/);
   assert.match(r.stderr, /k6-core\.ts:\d+/);
 });
+
+test('qjs design: a blocking call too deep for the asyncify buffer interrupts that iteration and re-creates the VU', async () => {
+  const shallow = await onDesign('qjs', () => runFixture('deep-stack.ts', { env: { BASE: server.base, DEPTH: '50' } }));
+  assert.equal(metricValue(shallow.summary, 'checks', 'passes'), 3, shallow.stderr);
+  const deep = await onDesign('qjs', () => runFixture('deep-stack.ts', { env: { BASE: server.base, DEPTH: '2000' } }));
+  assert.equal(deep.exitCode, 0, 'the run ends normally instead of hanging on a dead VU');
+  assert.equal(deep.stderr.match(/QuickJS instance aborted/g)?.length, 3, deep.stderr);
+  assert.match(deep.stderr, /the iteration is interrupted and the VU re-created/);
+});

@@ -59,6 +59,8 @@ interface HostedVu {
   killed: boolean;
   perScenario: Map<string, number>;
   pool: ConnectionPool;
+  /** Re-creates the VU's QuickJS instance (init context again) after its WebAssembly aborted. */
+  recreate: () => Promise<void>;
 }
 
 const vus = new Map<number, HostedVu>();
@@ -101,11 +103,17 @@ async function spawn(id: number, idInTest: number): Promise<void> {
     killed: false,
     perScenario: new Map(),
     pool: new ConnectionPool(),
+    recreate: async () => undefined,
   };
   vus.set(id, h);
   const declared: MetricDeclaration[] = [];
+  const identity = { vuId: id, idInTest, env: wd.env, globalTags: wd.globalTags, instanceId: wd.instanceId };
+  h.recreate = async () => {
+    h.initPhase = true;
+    h.vu = await QjsVu.create(hostFor(h, []), identity, wd.runtimeCode, wd.scriptCode);
+    h.initPhase = false;
+  };
   try {
-    const identity = { vuId: id, idInTest, env: wd.env, globalTags: wd.globalTags, instanceId: wd.instanceId };
     h.vu = await QjsVu.create(hostFor(h, declared), identity, wd.runtimeCode, wd.scriptCode);
     h.initPhase = false;
     post({
@@ -140,7 +148,29 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
   try {
     o = await h.vu!.iterate(order);
   } catch (e) {
-    o = { samples: [], error: describe(e), aborted: null };
+    if (!isWasmAbort(e)) {
+      o = { samples: [], error: describe(e), aborted: null };
+    } else {
+      // The VU's WebAssembly instance is dead (typically: a blocking call made too deep in the call stack for the
+      // asyncify buffer). Never a silent dead VU: the iteration counts as interrupted, and a fresh instance runs the
+      // init context again and takes the next iterations.
+      h.running = false;
+      Atomics.add(state, 3, 1);
+      post({ t: 'iterationError', error: abortMessage(h.id, e), scenario: run.scenario, executor: run.executor });
+      if (h.killed) return false;
+      try {
+        await h.recreate();
+        return true;
+      } catch (again) {
+        post({
+          t: 'iterationError',
+          error: `VU ${h.id} could not be re-created: ${describe(again)}`,
+          scenario: run.scenario,
+          executor: run.executor,
+        });
+        return false;
+      }
+    }
   }
   h.running = false;
   if (h.killed) return false;
@@ -156,6 +186,23 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
     return false;
   }
   return true;
+}
+
+/**
+ * Anything but an error of the script itself (ScriptFailure, thrown inside QuickJS) means the instance failed: a
+ * WebAssembly trap, an Emscripten abort, or the host thread's native stack overflowing inside the interpreter. The
+ * instance cannot run again.
+ */
+function isWasmAbort(e: unknown): boolean {
+  return !(e instanceof ScriptFailure);
+}
+
+function abortMessage(vu: number, e: unknown): string {
+  const what = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return (
+    `VU ${vu}: the engine's QuickJS instance aborted (${what}), most likely a blocking call (http, sleep) made ` +
+    `too deep in the script's call stack for the asyncify buffer; the iteration is interrupted and the VU re-created`
+  );
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
