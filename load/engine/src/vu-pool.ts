@@ -80,7 +80,12 @@ export type EnginePool = Pick<
   | 'completed'
   | 'interrupted'
   | 'shutdown'
-> & { readonly all: EngineVu[]; spawn(id: number, idInTest: number): EngineVu };
+> & {
+  readonly all: EngineVu[];
+  spawn(id: number, idInTest: number): EngineVu;
+  /** The second design's worst host-thread event-loop delay (a thread-per-VU pool has no shared loop to measure). */
+  eventLoopLag?(): { p99Ms: number; maxMs: number } | undefined;
+};
 
 export class Vu {
   dead = false;

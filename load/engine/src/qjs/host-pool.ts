@@ -15,6 +15,11 @@ export function hostThreadCount(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n > 0 ? n : Math.max(1, availableParallelism());
 }
 
+export interface EventLoopLag {
+  p99Ms: number;
+  maxMs: number;
+}
+
 let compiled: WebAssembly.Module | undefined;
 
 /** The asyncify QuickJS .wasm, compiled once per process and handed to every host thread (a structured clone). */
@@ -162,6 +167,7 @@ export class HostedVu {
 
 class HostThread {
   readonly vus = new Map<number, HostedVu>();
+  lag: EventLoopLag | undefined;
   constructor(readonly worker: Worker) {}
   post(msg: MainToHost): void {
     this.worker.postMessage(msg);
@@ -217,6 +223,9 @@ export class HostPool {
         case 'aborted':
           this.hooks.onAbort(msg.reason);
           return;
+        case 'lag':
+          thread.lag = { p99Ms: msg.p99Ms, maxMs: msg.maxMs };
+          return;
         default:
           thread.vus.get(msg.vu)?.receive(msg);
       }
@@ -264,6 +273,13 @@ export class HostPool {
 
   get interrupted(): number {
     return Atomics.load(this.state, 3);
+  }
+
+  /** The worst host thread's event-loop delay so far (undefined before the first report). */
+  eventLoopLag(): EventLoopLag | undefined {
+    const reports = this.threads.flatMap((t) => (t.lag === undefined ? [] : [t.lag]));
+    if (reports.length === 0) return undefined;
+    return { p99Ms: Math.max(...reports.map((r) => r.p99Ms)), maxMs: Math.max(...reports.map((r) => r.maxMs)) };
   }
 
   async shutdown(): Promise<void> {

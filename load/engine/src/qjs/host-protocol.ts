@@ -54,4 +54,6 @@ export type HostToMain =
   | { t: 'iterationError'; error: string; scenario: string; executor: string }
   | { t: 'aborted'; reason: string }
   | { t: 'log'; vu: number; level: string; text: string }
-  | { t: 'samples'; samples: RawSample[] };
+  | { t: 'samples'; samples: RawSample[] }
+  /** The thread's event-loop delay since it started (monitorEventLoopDelay), every second. */
+  | { t: 'lag'; p99Ms: number; maxMs: number };

@@ -3,6 +3,7 @@
 // (a keep-alive pool per VU, as k6 keeps one per VU), runs closed-model loops locally, starts arrival-rate
 // iterations when main says so, and sends samples to main in batches. No SharedArrayBuffer wait, no wake-up of
 // another thread per request.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HttpRequestSpec, IterationOrder, LoopSpec, ScenarioRun } from '../protocol.ts';
 import { stageValue } from '../schedule.ts';
@@ -41,6 +42,15 @@ function flush(): void {
   pending = [];
 }
 setInterval(flush, FLUSH_MS).unref();
+
+// Cooperative scheduling: a VU computing delays every other VU's reply handling on this thread, and so their timings.
+// The event loop's delay is measured all run long and reported to main (the summary shows the worst thread).
+// The histogram holds the time between its timer's turns, the resolution included: the delay is what lies beyond it.
+const LAG_RESOLUTION_MS = 10;
+const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+lag.enable();
+const beyond = (ns: number): number => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
+setInterval(() => post({ t: 'lag', p99Ms: beyond(lag.percentile(99)), maxMs: beyond(lag.max) }), 1000).unref();
 
 function describe(e: unknown): string {
   const text = e instanceof ScriptFailure ? e.message : typeof e === 'string' ? e : describeThrown(e);
