@@ -154,7 +154,9 @@ export function computeCapacity(
   const bins = new Map<number, SecondSample[]>();
   for (const s of kept) {
     const k = Math.floor(s.rate / width);
-    bins.set(k, [...(bins.get(k) ?? []), s]);
+    const bin = bins.get(k);
+    if (bin === undefined) bins.set(k, [s]);
+    else bin.push(s);
   }
   const pools = [...bins].sort((a, b) => a[0] - b[0]).map(([k, secs]) => ({ k, pool: poolOf(secs) }));
   const steps = pools.map(({ k, pool }) => judge(k, width, pool, undefined, slo, opt.minArrivalsPerStep));
@@ -255,15 +257,21 @@ export function boundary(held: readonly boolean[]): Boundary {
 }
 
 function poolOf(seconds: SecondSample[]): Pool {
+  // Typed arrays and an index sort, not [value, second] pairs: a long plateau puts a million latencies in one step.
   const total = seconds.reduce((n, s) => n + s.latencies.length, 0);
-  const pairs: [number, number][] = new Array(total);
+  const raw = new Float64Array(total);
+  const from = new Int32Array(total);
   let j = 0;
   seconds.forEach((s, i) => {
-    for (let x = 0; x < s.latencies.length; x++) pairs[j++] = [s.latencies[x] ?? NaN, i];
+    for (let x = 0; x < s.latencies.length; x++, j++) {
+      raw[j] = s.latencies[x] ?? NaN;
+      from[j] = i;
+    }
   });
-  pairs.sort((a, b) => b[0] - a[0]);
-  const values = Float64Array.from(pairs, (p) => p[0]);
-  return { seconds, values, owner: Int32Array.from(pairs, (p) => p[1]), ascending: values.slice().reverse() };
+  const order = Uint32Array.from({ length: total }, (_, i) => i).sort((a, b) => (raw[b] ?? 0) - (raw[a] ?? 0));
+  const values = Float64Array.from(order, (i) => raw[i] ?? NaN);
+  const owner = Int32Array.from(order, (i) => from[i] ?? 0);
+  return { seconds, values, owner, ascending: values.slice().reverse() };
 }
 
 /** Judges one step; `weights` (how often each second was drawn) for a bootstrap replicate, undefined for the run. */
