@@ -13,8 +13,9 @@ export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * A load run's metrics stream (`k6 run --out json=`), gzip-compressed as it is written: k6 and the local engine both
- * compress when the name ends in .gz, and the JSON lines (~4.4 KB per request) shrink ~10x, so a soak's stream fits an
- * artifact or a Pages site. The report readers also accept an uncompressed `metrics*.ndjson`.
+ * compress when the name ends in .gz, and the JSON lines (~4.7 KB per request) shrink ~30x, so a soak's stream fits
+ * an artifact or a Pages site (docs/benchmarks/2026-12-metrics-gzip.md). The report readers also accept an
+ * uncompressed `metrics*.ndjson`.
  */
 export const metricsFileName = 'metrics.ndjson.gz';
 

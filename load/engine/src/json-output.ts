@@ -1,7 +1,7 @@
 // `--out json=FILE`: k6's JSON-lines stream. A {"type":"Metric"} line the first time a metric is seen, then one
 // {"type":"Point"} line per sample. Written to FILE.partial and renamed at the end, so a crashed run never leaves a
 // file that looks complete. A FILE ending in .gz is gzip-compressed as it is written, as k6 does for that name
-// (~4.4 KB of JSON per request otherwise): nothing is held whole, the compressor works on 1 MiB chunks.
+// (~4.7 KB of JSON per request otherwise, ~175 B gzipped): nothing is held whole, the compressor works on 1 MiB chunks.
 import { createWriteStream, renameSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
