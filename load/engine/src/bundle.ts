@@ -8,7 +8,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { scriptError } from './errors.ts';
 
-export const ALLOWED_MODULES = ['k6', 'k6/http', 'k6/metrics', 'k6/data', 'k6/execution', 'k6/encoding', 'k6/crypto'];
+export const ALLOWED_MODULES = [
+  'k6',
+  'k6/http',
+  'k6/html',
+  'k6/metrics',
+  'k6/data',
+  'k6/execution',
+  'k6/encoding',
+  'k6/crypto',
+];
 
 export interface ScriptBundle {
   code: string;
@@ -111,10 +120,34 @@ function quickJsGluePath(): string {
   return createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-asyncify');
 }
 
+/**
+ * The HTML parser and selector engine (vu/html/, htmlparser2 + css-select), apart from the runtime: a VU evaluates it
+ * on its first res.html() (vu/html/loader.ts), so scripts that never read HTML never parse it. Fully minified (its
+ * names need not be readable: it is mostly third-party code); an IIFE assigning `var __k6Html`.
+ */
+async function bundleHtml(): Promise<string> {
+  const result = await build({
+    entryPoints: [resolve(here, 'vu/html/index.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: '__k6Html',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
 export interface EngineCode {
   vuThread: string;
   ioThread: string;
   runtime: string;
+  /** The HTML parser and selector engine, evaluated by a VU on its first res.html() (see bundleHtml). */
+  html: string;
   /** The second design's host thread (qjs/host-thread.ts): '' unless that design runs. */
   hostThread: string;
 }
@@ -129,8 +162,9 @@ export function loadEngineCode(design: 'threads' | 'qjs' = 'threads'): Promise<E
       bundleInternal('vu/vu-thread.ts', 'cjs'),
       bundleInternal('io/io-thread.ts', 'cjs'),
       bundleInternal('vu/runtime.ts', 'iife'),
+      bundleHtml(),
       design === 'qjs' ? bundleInternal('qjs/host-thread.ts', 'cjs') : Promise.resolve(''),
-    ]).then(([vuThread, ioThread, runtime, hostThread]) => ({ vuThread, ioThread, runtime, hostThread }));
+    ]).then(([vuThread, ioThread, runtime, html, hostThread]) => ({ vuThread, ioThread, runtime, html, hostThread }));
     engineCode.set(design, code);
   }
   return code;

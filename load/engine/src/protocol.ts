@@ -142,6 +142,8 @@ export interface VuWorkerData {
   scriptPath: string;
   sourceMap: string;
   runtimeCode: string;
+  /** The lazily evaluated HTML bundle (vu/html/), handed to the sandbox on its first res.html(). */
+  htmlCode: string;
   env: Record<string, string>;
   ioPort: MessagePort;
   ioSignal: SharedArrayBuffer;

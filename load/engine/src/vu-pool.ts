@@ -270,6 +270,7 @@ export class VuPool {
       scriptPath: this.settings.bundle.path,
       sourceMap: this.settings.bundle.sourceMap,
       runtimeCode: this.settings.code.runtime,
+      htmlCode: this.settings.code.html,
       env: this.settings.env,
       ioPort: channel.port1,
       ioSignal: signal,

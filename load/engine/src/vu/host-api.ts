@@ -34,4 +34,7 @@ export interface HostApi {
   isInitPhase(): boolean;
   /** High-resolution wall clock in ms since epoch (the sandbox has no performance.now). */
   now(): number;
+  /** Source of the HTML bundle (vu/html/), fetched once per VU on its first res.html() / parseHTML(). Optional:
+   * a host without it makes those calls fail with one line (vu/html/loader.ts). */
+  htmlModuleSource?(): string;
 }

@@ -2,10 +2,12 @@
 // so every object a script can touch belongs to the sandbox realm. It talks to its worker only through `host`
 // (primitives and plain data), which it keeps in a closure that scripts cannot reach.
 //
-// Here the pieces are only assembled: one VuState per VU (vu-state.ts) shared by the seven k6 modules (modules/),
-// the globals (globals.ts) and the script runner (script-runner.ts); the worker gets the object returned below.
+// Here the pieces are only assembled: one VuState per VU (vu-state.ts) shared by the k6 modules (modules/; k6/html
+// loads vu/html/ on first use), the globals (globals.ts) and the script runner (script-runner.ts); the worker gets
+// the object returned below.
 import type { HostApi } from './host-api.ts';
 import { installGlobals } from './globals.ts';
+import { htmlApi } from './html/loader.ts';
 import { createScriptRunner } from './script-runner.ts';
 import { createCryptoModule } from './modules/crypto.ts';
 import { createDataModule } from './modules/data.ts';
@@ -14,7 +16,7 @@ import { createExecutionModule } from './modules/execution.ts';
 import { createHttpModule } from './modules/http.ts';
 import { createK6Module } from './modules/k6.ts';
 import { createMetricsModule } from './modules/metrics.ts';
-import { Error, JSON, Object } from './sandbox-builtins.ts';
+import { Error, JSON, Object, String } from './sandbox-builtins.ts';
 import { createVuState, type Dict, type VuIdentity } from './vu-state.ts';
 
 /** What `require('k6/...')` returns: a frozen ES-module-like namespace whose `default` is the module object. */
@@ -32,6 +34,7 @@ function createRuntime(host: HostApi, id: VuIdentity) {
   const modules: Record<string, Dict> = {
     k6: asModule(createK6Module(vu)),
     'k6/http': asModule(http),
+    'k6/html': asModule({ parseHTML: (html: unknown) => htmlApi(vu, 'parseHTML()').parseHTML(String(html)) }),
     'k6/metrics': asModule(createMetricsModule(vu)),
     'k6/data': asModule(createDataModule(vu)),
     'k6/execution': asModule(createExecutionModule(vu)),

@@ -15,4 +15,5 @@ export const {
   Promise,
   Math,
   encodeURIComponent,
+  Function,
 } = globalThis;

@@ -47,6 +47,8 @@ export interface VuState {
   readonly vuMetadata: Dict;
   /** The script's exports, set after the init context: k6/execution reads `options`, the script runner calls them. */
   exports: Dict;
+  /** k6/http's request(method, url, body, params), set by k6/http: Response.submitForm / clickLink send with it. */
+  request: ((method: string, url: unknown, body: unknown, params: unknown) => unknown) | null;
 }
 
 export function createVuState(host: HostApi, id: VuIdentity): VuState {
@@ -69,6 +71,7 @@ export function createVuState(host: HostApi, id: VuIdentity): VuState {
     vuTags: {},
     vuMetadata: {},
     exports: {},
+    request: null,
   };
 }
 

@@ -2,6 +2,7 @@
 // response callback (http.expectedStatuses) that decides http_req_failed.
 import type { HttpResult, HttpTimings } from '../../protocol.ts';
 import { bufferFromB64 } from '../base64.ts';
+import { htmlApi, htmlText } from '../html/loader.ts';
 import { emit } from '../samples.ts';
 import { Error, JSON, Number, String } from '../sandbox-builtins.ts';
 import type { Dict, VuState } from '../vu-state.ts';
@@ -46,7 +47,10 @@ export class Response {
   tls_version = '';
   tls_cipher_suite = '';
   ocsp = { status: 'unknown' };
-  constructor(r: HttpResult, prepared: PreparedRequest) {
+  /** Private: not an enumerable field, so a script's JSON.stringify(res) stays the response. */
+  #vu: VuState;
+  constructor(r: HttpResult, prepared: PreparedRequest, vu: VuState) {
+    this.#vu = vu;
     this.status = r.status;
     this.status_text = r.statusText;
     this.proto = r.proto;
@@ -83,14 +87,26 @@ export class Response {
     }
     return v;
   }
-  html(): never {
-    throw new Error('Response.html() is not supported by the node engine (see load/engine/README.md)');
+  /** The body parsed as HTML (k6/html's Selection); `selector` narrows it as find() would. */
+  html(selector?: string): unknown {
+    const doc = htmlApi(this.#vu, 'Response.html()').parseHTML(htmlText(this.body, 'Response.html()'));
+    return selector === undefined ? doc : doc.find(String(selector));
   }
-  clickLink(): never {
-    throw new Error('Response.clickLink() is not supported by the node engine');
+  /** Fills in and sends a form of this page; returns the response to it (k6: formSelector, fields, submitSelector,
+   * params). */
+  submitForm(options?: Dict): Response {
+    const o = options ?? {};
+    const api = htmlApi(this.#vu, 'Response.submitForm()');
+    const doc = api.parseHTML(htmlText(this.body, 'Response.submitForm()'));
+    const r = api.submitFormRequest(doc, this.url, o);
+    return this.#vu.request!(r.method, r.url, r.body, o['params'] ?? null) as Response;
   }
-  submitForm(): never {
-    throw new Error('Response.submitForm() is not supported by the node engine');
+  /** Follows a link of this page (k6: selector, default "a[href]", and params); returns its response. */
+  clickLink(options?: Dict): Response {
+    const o = options ?? {};
+    const api = htmlApi(this.#vu, 'Response.clickLink()');
+    const r = api.clickLinkRequest(api.parseHTML(htmlText(this.body, 'Response.clickLink()')), this.url, o);
+    return this.#vu.request!(r.method, r.url, null, o['params'] ?? null) as Response;
   }
 }
 
@@ -101,7 +117,7 @@ export function recordResponse(vu: VuState, prepared: PreparedRequest, r: HttpRe
   // logs a warning; the script still gets a Response carrying the error.
   if (r.errorCode === 1020) {
     vu.host.log('warn', `Request Failed error="${r.error}"`);
-    return new Response(r, prepared);
+    return new Response(r, prepared, vu);
   }
   const tags = prepared.tags;
   tags['proto'] = r.proto;
@@ -129,5 +145,5 @@ export function recordResponse(vu: VuState, prepared: PreparedRequest, r: HttpRe
   if (failed !== null) emit(vu, 'http_req_failed', failed ? 1 : 0, tags, t);
   vu.iterBytes.sent += r.bytesSent;
   vu.iterBytes.received += r.bytesReceived;
-  return new Response(r, prepared);
+  return new Response(r, prepared, vu);
 }

@@ -40,6 +40,7 @@ export function createHttpModule(vu: VuState) {
   function request(method: string, url: unknown, body?: unknown, params?: unknown): Response {
     return send([prepare(String(method).toUpperCase(), url, body, params)])[0]!;
   }
+  vu.request = request;
 
   /** An array of requests gives an array of responses; an object, an object with the same keys. */
   function batch(reqs: unknown): unknown {
