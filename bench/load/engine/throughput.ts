@@ -3,8 +3,10 @@
 //     schedule accuracy;
 //  2. the engine's maximum sustained rate next to autocannon's on the same endpoint;
 //  3. open-model honesty: the endpoint stalls 1 s mid-run -> dropped_iterations and the latency tail show it;
-//  4. fidelity: the reference service with --added-latency-ms 50 -> engine p50 vs the service's own time.
-// Shorter runs for a quick look: BENCH_SECONDS=5 npm run bench:engine
+//  4. fidelity: the reference service with --added-latency-ms 50 -> engine p50 vs the service's own time;
+//  5. memory per VU and VU start-up: BENCH_VUS (default 100,1000) VUs that only sleep.
+// Each section runs once per engine design in BENCH_DESIGNS (default threads,qjs: K6_ENGINE_DESIGN), side by side.
+// Shorter runs for a quick look: BENCH_SECONDS=5 BENCH_ONLY=2,5 npm run bench:engine
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,7 +21,10 @@ import { warmEndpoint } from './warm-endpoint.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? '20');
 const RATE = Number(process.env['BENCH_RATE'] ?? '2000');
-const ONLY = (process.env['BENCH_ONLY'] ?? '1,2,3,4').split(',');
+const ONLY = (process.env['BENCH_ONLY'] ?? '1,2,3,4,5').split(',');
+const DESIGNS = (process.env['BENCH_DESIGNS'] ?? 'threads,qjs').split(',');
+const MEMORY_VUS = (process.env['BENCH_VUS'] ?? '100,1000').split(',').map(Number);
+let design = 'threads';
 const outDir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
 const children: ChildProcess[] = [];
 
@@ -62,7 +67,7 @@ const ms = (x: number): string => `${x.toFixed(2)} ms`;
 const rows: [string, string, string][] = [];
 const load = (): string => `load average ${loadavg()[0]!.toFixed(1)}`;
 const row = (what: string, figure: string, target: string) => {
-  rows.push([what, figure, target]);
+  rows.push([`[${design}] ${what}`, figure, target]);
   process.stdout.write(`  ${what}: ${figure}   (${target})\n`);
 };
 
@@ -195,6 +200,29 @@ async function main(): Promise<void> {
   }
   trivial.stop();
 
+  // 5. memory per VU and start-up: the process's resident memory at its peak over the baseline, per VU, and the
+  // run's wall time beyond its 2 s of sleeping, per VU (VUs of the default design start in parallel threads; QuickJS
+  // VUs start one after another on each host thread).
+  if (ONLY.includes('5')) {
+    for (const vus of MEMORY_VUS) {
+      if (design === 'threads' && vus > 200) {
+        row(`memory per VU at ${vus} VUs`, 'not run: ~10 MB per VU thread', '');
+        continue;
+      }
+      process.stdout.write(`\n5. ${vus} idle VUs (${load()})\n`);
+      global.gc?.();
+      const base = process.memoryUsage().rss;
+      let peak = base;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+      const t0 = performance.now();
+      await engine('idle.ts', { VUS: String(vus), SECONDS: '2' });
+      const wall = performance.now() - t0;
+      clearInterval(sampler);
+      row(`memory per VU at ${vus} VUs`, `${((peak - base) / vus / 1e6).toFixed(2)} MB`, 'target <= 1 MB (qjs)');
+      row(`start-up per VU at ${vus} VUs`, `${Math.max(0, (wall - 2000) / vus).toFixed(1)} ms`, 'target <= 2 ms (qjs)');
+    }
+  }
+
   // 4. fidelity against the reference service with 50 ms added latency
   if (!ONLY.includes('4')) return;
   process.stdout.write(`\n4. fidelity: reference service with --added-latency-ms 50 (${load()})\n`);
@@ -252,9 +280,22 @@ async function main(): Promise<void> {
 
 /** The whole benchmark (entry: cli/bench-engine.ts); every child it started is killed at the end, pass or fail. */
 export async function runEngineBench(): Promise<void> {
+  const before = process.env['K6_ENGINE_DESIGN'];
   try {
-    await main();
+    for (const d of DESIGNS) {
+      design = d;
+      process.env['K6_ENGINE_DESIGN'] = d;
+      process.stdout.write(
+        `\n=== design ${d}${d === 'qjs' ? ' (QuickJS VUs, many per host thread)' : ' (one thread per VU)'}\n`,
+      );
+      await main();
+    }
+    process.stdout.write(`\nall designs, side by side (${load()} at the end)\n`);
+    for (const [what, figure, target] of rows.filter((r) => r[2] !== ''))
+      process.stdout.write(`  ${what.padEnd(55)} ${figure.padEnd(40)} ${target}\n`);
   } finally {
+    if (before === undefined) delete process.env['K6_ENGINE_DESIGN'];
+    else process.env['K6_ENGINE_DESIGN'] = before;
     for (const c of children) c.kill();
   }
 }
