@@ -41,7 +41,7 @@ const path = (t: Tags) => t['url']!.replace(server.base, '');
 test('redirects: followed by Go`s rules, cookies on hops, limits, cross-host headers; one sample per hop', async () => {
   const r = await run({});
   assert.deepEqual(r.failedChecks, [], r.stderr);
-  assert.equal(r.names.length, 16, r.names.join('\n'));
+  assert.equal(r.names.length, 17, r.names.join('\n'));
   // The first request: /chain/3 -> /chain/2 -> /chain/1 -> /echo, four samples, each named by its own URL.
   assert.deepEqual(
     r.reqs.slice(0, 4).map((t) => [path(t), t['name'] === t['url'], t['status'], t['method']]),
@@ -58,11 +58,19 @@ test('redirects: followed by Go`s rules, cookies on hops, limits, cross-host hea
   // A POST redirected by 303 is a POST sample, then a GET sample.
   const post303 = r.reqs.findIndex((t) => path(t).startsWith('/redirect?status=303'));
   assert.deepEqual([r.reqs[post303]!['method'], r.reqs[post303 + 1]!['method']], ['POST', 'GET']);
-  // Redirect hops are 3xx, expected by k6's default callback (200-399): no failed request in the whole run.
+  // Redirect hops are 3xx, expected by k6's default callback (200-399): the one failed request of the whole run is
+  // the slow chain's second hop, which ran out of the chain's timeout (two hops of 300 ms, 500 ms in all).
   assert.ok(r.failed.length >= r.reqs.length - 1);
   assert.equal(
     r.failed.reduce((a, b) => a + b, 0),
-    0,
+    1,
+  );
+  assert.deepEqual(
+    r.reqs.filter((t) => t['name'] === 'slow-chain').map((t) => [t['status'], t['error_code']]),
+    [
+      ['302', undefined],
+      ['0', '1050'],
+    ],
   );
   // An explicit params.redirects stops silently.
   assert.doesNotMatch(r.stderr, /Stopped after/);

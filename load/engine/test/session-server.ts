@@ -27,7 +27,8 @@ function digestParams(header: string): Record<string, string> {
 /**
  * Routes: /echo (method, url, headers, body); /set?c=<Set-Cookie>&c=... (those headers, then echo);
  * /redirect?to=URL&status=302[&c=<Set-Cookie>]; /chain/N (N hops of 302 down to /echo);
- * /basic/USER/PASS (200 when Authorization matches, else 401); /digest/USER/PASS (401 challenge, then checks).
+ * /slow/MS[?to=URL] (after MS ms: a 302 to URL, or echo); /basic/USER/PASS (200 when Authorization matches, else
+ * 401); /digest/USER/PASS (401 challenge, then checks).
  */
 export async function startSessionServer(): Promise<SessionServer> {
   const seen: string[] = [];
@@ -48,6 +49,11 @@ export async function startSessionServer(): Promise<SessionServer> {
       if (route === 'redirect') {
         const status = Number(url.searchParams.get('status') ?? 302);
         return json(status, {}, { Location: url.searchParams.get('to') ?? '/echo', 'Set-Cookie': cookies });
+      }
+      if (route === 'slow') {
+        const target = url.searchParams.get('to');
+        setTimeout(() => (target ? json(302, {}, { Location: target }) : json(200, echo())), Number(a));
+        return;
       }
       if (route === 'chain') {
         const n = Number(a);

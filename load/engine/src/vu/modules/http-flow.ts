@@ -3,7 +3,7 @@
 // drives every flow of a call (one, or a batch's) together: one round trip to the I/O thread per round of hops.
 import type { HttpRequestSpec, HttpResult } from '../../protocol.ts';
 import { CookieJar, parseSetCookie, responseCookies } from '../cookies.ts';
-import { Array, Error, Object, String } from '../sandbox-builtins.ts';
+import { Array, Error, Math, Object, String } from '../sandbox-builtins.ts';
 import { parseUrl, withoutCredentials } from '../url.ts';
 import type { Dict, Tags, VuState } from '../vu-state.ts';
 import { authScheme, basicAuthorization, digestAuthorization, digestChallenge, urlCredentials } from './http-auth.ts';
@@ -93,6 +93,8 @@ export class RequestFlow {
   #sent: RequestCookie[] = [];
   /** The request of the hop in flight (spec() builds it, advance() records it). */
   #current: HttpRequestSpec;
+  /** When the first hop was sent: params.timeout bounds the whole chain, as Go's client deadline does in k6. */
+  #started = 0;
 
   constructor(vu: VuState, prepared: PreparedRequest, params: unknown, vuJar: () => CookieJar) {
     const p = (params !== null && typeof params === 'object' ? params : {}) as Dict;
@@ -141,7 +143,18 @@ export class RequestFlow {
         else headers['Cookie'] = line;
       }
     }
-    this.#current = { ...this.#prepared.spec, method: this.#method, url: this.#url, headers, body: this.#body };
+    const now = this.#vu.host.now();
+    if (this.#started === 0) this.#started = now;
+    // A later hop gets what is left of the timeout (at least 1 ms: a spent deadline ends as k6's timeout error).
+    const timeoutMs = Math.max(1, this.#prepared.spec.timeoutMs - (now - this.#started));
+    this.#current = {
+      ...this.#prepared.spec,
+      method: this.#method,
+      url: this.#url,
+      headers,
+      body: this.#body,
+      timeoutMs,
+    };
     return this.#current;
   }
 
