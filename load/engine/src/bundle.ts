@@ -17,6 +17,7 @@ export const ALLOWED_MODULES = [
   'k6/execution',
   'k6/encoding',
   'k6/crypto',
+  'k6/timers',
 ];
 
 export interface ScriptBundle {

@@ -67,6 +67,7 @@ const syncHostCalls = [
 export class QjsVu {
   private iterationDone: ((o: IterationOutcome) => void) | null = null;
   private lifecycleDone: ((o: LifecycleOutcome) => void) | null = null;
+  private executeJob: ((rt: number, max: number, ctxOut: number) => Promise<number>) | undefined;
 
   private constructor(
     private readonly module: QuickJSAsyncWASMModule,
@@ -90,10 +91,14 @@ export class QjsVu {
       'init.js',
     );
     // The script's init context may block (open() does not, but http calls at init are allowed by k6): async eval.
+    // Top-level await makes the module function return a promise; awaitInit waits for it and the timers it armed.
     await vu.evalAsync(
-      `(function () { const module = { exports: {} }; (function (exports, require, module) {${scriptCode}\n})(module.exports, function require(name) { return __rt.require(name); }, module); __rt.setExports(module.exports); })()`,
+      `(function () { const module = { exports: {} }; const r = (function (exports, require, module) {${scriptCode}\n})(module.exports, function require(name) { return __rt.require(name); }, module); __rt.awaitInit(r, (e) => { if (e === null) __rt.setExports(module.exports); globalThis.__initOutcome = e === null ? '' : e; }); })()`,
       'k6-script-bundle.js',
     );
+    await vu.pumpWhile(() => vu.evalString('typeof __initOutcome') !== 'string');
+    const error = vu.evalString('__initOutcome');
+    if (error !== '') throw new ScriptFailure(error);
     return vu;
   }
 
@@ -187,18 +192,53 @@ export class QjsVu {
       throw new ScriptFailure(e);
     }
     r.value.dispose();
-    this.runJobs();
+    await this.runJobs();
   }
 
-  /** Promise jobs (async default functions, http.asyncRequest): run until none is pending. */
-  private runJobs(): void {
+  /**
+   * Promise jobs (async default functions, http.asyncRequest): run until none is pending, each through an async
+   * call, so a job may make a blocking call (an `await` followed by http.get). quickjs-emscripten's executePendingJobs
+   * cannot: its all-number signature makes Emscripten's cwrap return the raw export, which does not wait for a
+   * suspension (the VU was left suspended, then aborted). cwrap with {async: true} goes through ccall, which does.
+   */
+  private async runJobs(): Promise<void> {
+    const rt = this.ctx.runtime as unknown as JobRuntime;
+    this.executeJob ??= rt.module.cwrap('QTS_ExecutePendingJob', 'number', ['number', 'number', 'number'], {
+      async: true,
+    });
     for (;;) {
-      const r = this.ctx.runtime.executePendingJobs();
-      if (r.error) {
-        r.error.dispose();
+      const out = rt.memory.newMutablePointerArray(1);
+      const valuePtr = await this.executeJob(rt.rt.value, 1, out.value.ptr);
+      // Read the context pointer through a fresh view: the call may have grown (and so detached) the memory.
+      const ctxPtr = new Int32Array(rt.module.HEAPU8.buffer, out.value.ptr, 1)[0];
+      out.dispose();
+      if (ctxPtr === 0) {
+        rt.ffi.QTS_FreeValuePointerRuntime(rt.rt.value, valuePtr);
         return;
       }
-      if (r.value === 0) return;
+      const handle = this.ctx.getMemory(rt.rt.value as never).heapValueHandle(valuePtr as never);
+      const ran = this.ctx.typeof(handle) === 'number' ? this.ctx.getNumber(handle) : 0; // else a job's exception
+      handle.dispose();
+      if (ran === 0) return;
+    }
+  }
+
+  /**
+   * Drives the runtime's event loop (timers, async requests; vu/event-loop.ts) while a call waits: each turn runs
+   * once the VU's promise jobs are drained, which the sandbox cannot do by itself.
+   */
+  private async pumpWhile(waiting: () => boolean): Promise<void> {
+    while (waiting()) {
+      const r = await this.ctx.evalCodeAsync('__rt.pump()', 'pump.js');
+      if (r.error) {
+        const e = this.ctx.dump(r.error) as unknown;
+        r.error.dispose();
+        throw new ScriptFailure(e);
+      }
+      const more = this.ctx.dump(r.value) === true;
+      r.value.dispose();
+      await this.runJobs();
+      if (!more) return;
     }
   }
 
@@ -236,6 +276,7 @@ export class QjsVu {
     this.ctx.setProp(this.ctx.global, '__order', json);
     json.dispose();
     await this.evalAsync('__iterate(__order)', 'iteration.js');
+    await this.pumpWhile(() => this.iterationDone !== null);
     return done;
   }
 
@@ -245,6 +286,7 @@ export class QjsVu {
       `__rt.lifecycle(${JSON.stringify(name)}, ${JSON.stringify(argJson)}, (o) => __host.settle('lifecycle', JSON.stringify({ result: o.result, samples: o.samples, error: o.error === null ? null : __describe(o.error), aborted: o.aborted })))`,
       'lifecycle.js',
     );
+    await this.pumpWhile(() => this.lifecycleDone !== null);
     return done;
   }
 
@@ -252,6 +294,22 @@ export class QjsVu {
     this.ctx.dispose();
     this.ctx.runtime.dispose();
   }
+}
+
+/** The internals of quickjs-emscripten's runtime that runJobs needs (not in its public types). */
+interface JobRuntime {
+  rt: { value: number };
+  ffi: { QTS_FreeValuePointerRuntime(rt: number, value: number): void };
+  memory: { newMutablePointerArray(n: number): { value: { ptr: number }; dispose(): void } };
+  module: {
+    HEAPU8: Uint8Array;
+    cwrap(
+      name: string,
+      returns: string,
+      args: string[],
+      opts: { async: true },
+    ): (rt: number, max: number, ctxOut: number) => Promise<number>;
+  };
 }
 
 /** An error thrown by script code, as QuickJS dumped it ({name, message, stack} or a plain value). */

@@ -18,6 +18,8 @@ import { createK6Module } from './modules/k6.ts';
 import { createMetricsModule } from './modules/metrics.ts';
 import { Error, JSON, Object, String } from './sandbox-builtins.ts';
 import { createVuState, type Dict, type VuIdentity } from './vu-state.ts';
+import { createTimersModule, installTimerGlobals } from './timers.ts';
+import { installWebCrypto } from './webcrypto.ts';
 
 /** What `require('k6/...')` returns: a frozen ES-module-like namespace whose `default` is the module object. */
 function asModule(o: object): Dict {
@@ -40,8 +42,11 @@ function createRuntime(host: HostApi, id: VuIdentity) {
     'k6/execution': asModule(createExecutionModule(vu)),
     'k6/encoding': asModule(createEncodingModule(vu)),
     'k6/crypto': asModule(createCryptoModule(vu)),
+    'k6/timers': asModule(createTimersModule(vu)),
   };
   installGlobals(vu);
+  installTimerGlobals(modules['k6/timers']!);
+  installWebCrypto(vu);
   const runner = createScriptRunner(vu);
 
   return {
@@ -73,6 +78,9 @@ function createRuntime(host: HostApi, id: VuIdentity) {
     setSetupData: runner.setSetupData,
     iterate: runner.iterate,
     lifecycle: runner.lifecycle,
+    /** The host calls it when its microtask queue is empty and a call still waits (script-runner.ts). */
+    pump: runner.pump,
+    awaitInit: runner.awaitInit,
   };
 }
 

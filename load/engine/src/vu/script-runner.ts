@@ -53,31 +53,100 @@ export function createScriptRunner(vu: VuState) {
     return out;
   }
 
-  /** Runs fn, resolving async results; calls back with the outcome (sync when the function is sync). */
+  /** The call (iteration, lifecycle or init) still waiting for its promise or the event loop; see pump(). */
+  let waiting: { tryFinish: () => boolean; fail: (e: unknown) => void; finishNow: () => void } | null = null;
+
+  /**
+   * Runs fn; calls back with the outcome once its result has settled (async functions) and the event loop has no
+   * timer or queued work left, as k6 ends an iteration. Synchronous when nothing is pending (no pump needed).
+   */
   function runGuarded(
     fn: () => unknown,
     where: string,
     start: number,
     done: (o: IterationOutcome, value: unknown) => void,
   ): void {
+    const { loop } = vu;
     let value: unknown;
+    let error: string | null = null;
+    let aborted: string | null = null;
+    let settled = true;
+    const fail = (e: unknown): void => {
+      if (error !== null || aborted !== null) return;
+      if (e instanceof ScriptAbort) aborted = e.message;
+      else error = errorText(e, where);
+    };
+    const finishNow = (): void => {
+      waiting = null;
+      loop.reset();
+      done(finishIteration(start, error, aborted), error === null && aborted === null ? value : undefined);
+    };
+    // An exception ends the call at once (k6 interrupts the iteration); otherwise it waits for the loop to empty.
+    const tryFinish = (): boolean => {
+      if (loop.error !== null) fail(loop.error.value);
+      if (error === null && aborted === null && (!settled || loop.busy())) return false;
+      finishNow();
+      return true;
+    };
     try {
       value = fn();
     } catch (e) {
-      if (e instanceof ScriptAbort) return done(finishIteration(start, null, e.message), undefined);
-      return done(finishIteration(start, errorText(e, where), null), undefined);
+      fail(e);
+      return finishNow();
     }
     if (value !== null && typeof value === 'object' && typeof (value as Dict)['then'] === 'function') {
+      settled = false;
+      const me = { tryFinish, fail, finishNow };
       (value as Promise<unknown>).then(
-        (v) => done(finishIteration(start, null, null), v),
-        (e: unknown) =>
-          e instanceof ScriptAbort
-            ? done(finishIteration(start, null, e.message), undefined)
-            : done(finishIteration(start, errorText(e, where), null), undefined),
+        (v) => {
+          value = v;
+          settled = true;
+          if (waiting === me) tryFinish();
+        },
+        (e: unknown) => {
+          settled = true;
+          fail(e);
+          if (waiting === me) tryFinish();
+        },
       );
+      waiting = me;
       return;
     }
-    done(finishIteration(start, null, null), value);
+    if (!tryFinish()) waiting = { tryFinish, fail, finishNow };
+  }
+
+  /**
+   * Called by the host whenever its microtask queue is empty while a call is waiting: finishes it when it can, else
+   * advances the event loop one step. True while the call still waits (drain microtasks, then call again). A
+   * promise that nothing pending can settle ends the call, as k6 ends an iteration whose event loop is empty.
+   */
+  function pump(): boolean {
+    const w = waiting;
+    if (w === null) return false;
+    if (w.tryFinish()) return false;
+    if (!vu.loop.busy()) {
+      w.finishNow();
+      return false;
+    }
+    vu.loop.step();
+    if (vu.loop.error !== null) return !w.tryFinish();
+    return true;
+  }
+
+  /**
+   * The end of the init context: `result` is what the script's module function returned (a promise when the script
+   * uses top-level await); done once it settled and the timers it armed have run (synchronously when none).
+   */
+  function awaitInit(result: unknown, done: (error: string | null) => void): void {
+    runGuarded(
+      () => result,
+      'the init context',
+      vu.host.now(),
+      (o) => {
+        vu.samples = [];
+        done(o.error ?? o.aborted);
+      },
+    );
   }
 
   function iterate(order: IterationOrder, done: (o: IterationOutcome) => void): void {
@@ -139,6 +208,8 @@ export function createScriptRunner(vu: VuState) {
     finishIteration,
     iterate,
     lifecycle,
+    pump,
+    awaitInit,
     setSetupData(json: string): void {
       setupData = json === '' ? undefined : JSON.parse(json);
     },

@@ -1,5 +1,6 @@
 // The state a VU's k6 modules share, in one object instead of variables of one big closure. Each field says who
 // writes it and who reads it. One object per VU (runtime.ts makes it); it lives in the sandbox realm.
+import { createEventLoop, type EventLoop } from './event-loop.ts';
 import type { HostApi, RawSample } from './host-api.ts';
 import { Error } from './sandbox-builtins.ts';
 
@@ -49,6 +50,8 @@ export interface VuState {
   exports: Dict;
   /** k6/http's request(method, url, body, params), set by k6/http: Response.submitForm / clickLink send with it. */
   request: ((method: string, url: unknown, body: unknown, params: unknown) => unknown) | null;
+  /** Timers and queued async work (event-loop.ts): k6/timers and k6/http arm it, the script runner drains it. */
+  readonly loop: EventLoop;
 }
 
 export function createVuState(host: HostApi, id: VuIdentity): VuState {
@@ -72,6 +75,7 @@ export function createVuState(host: HostApi, id: VuIdentity): VuState {
     vuMetadata: {},
     exports: {},
     request: null,
+    loop: createEventLoop(host),
   };
 }
 

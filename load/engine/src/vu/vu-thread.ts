@@ -94,6 +94,8 @@ type Runtime = {
   setSetupData(json: string): void;
   iterate(order: IterationOrder, done: (o: IterationResult) => void): void;
   warmUp(rounds: number): void;
+  pump(): boolean;
+  awaitInit(result: unknown, done: (error: string | null) => void): void;
   lifecycle(
     name: string,
     argJson: string,
@@ -105,6 +107,17 @@ const hasStack = (e: unknown): boolean => e instanceof Error || (e !== null && t
 
 function describe(e: unknown): string {
   return mapStack(hasStack(e) ? String((e as Error).stack) : String(e), wd.sourceMap, wd.scriptPath);
+}
+
+/**
+ * Drives the sandbox's event loop (timers, async requests) while a call waits: each turn runs after this thread's
+ * microtasks have drained (setImmediate), which the sandbox cannot do by itself. Stops when `waiting` turns false.
+ */
+function pumpWhile(waiting: () => boolean): void {
+  const turn = (): void => {
+    if (waiting() && runtime.pump() && waiting()) setImmediate(turn);
+  };
+  if (waiting()) setImmediate(turn);
 }
 
 /** Enough calls for V8 to compile the engine's hot path before the test clock starts (see runtime.warmUp). */
@@ -132,17 +145,22 @@ try {
     '(function (rt) { return function require(name) { return rt(name); }; })',
     context,
   )((name: string) => runtime.require(name));
-  wrapper(mod.exports, requireFn, mod);
-  runtime.setExports(mod.exports);
-  initPhase = false;
-  if (wd.vuId > 0) runtime.warmUp(WARM_UP_ROUNDS);
-  post({
-    t: 'ready',
-    options: runtime.optionsJson(),
-    exports: runtime.exportNames(),
-    metrics: declared,
-    sharedArrays,
+  let initDone = false;
+  runtime.awaitInit(wrapper(mod.exports, requireFn, mod), (error) => {
+    initDone = true;
+    if (error !== null) return post({ t: 'initError', message: describe(error) });
+    runtime.setExports(mod.exports);
+    initPhase = false;
+    if (wd.vuId > 0) runtime.warmUp(WARM_UP_ROUNDS);
+    post({
+      t: 'ready',
+      options: runtime.optionsJson(),
+      exports: runtime.exportNames(),
+      metrics: declared,
+      sharedArrays,
+    });
   });
+  pumpWhile(() => !initDone);
 } catch (e) {
   // V8 gives a thrown non-Error value (`throw 'boom'`) no stack, so there is no file and line to map: say so.
   const hint = hasStack(e)
@@ -153,10 +171,13 @@ try {
 
 const loops = createLoops(wd.control, state, {
   iterate(order, done) {
+    let finished = false;
     runtime.iterate(order, (o) => {
+      finished = true;
       if (abortReason !== null && o.aborted === null) o.aborted = abortReason;
       done({ samples: o.samples, error: o.error === null ? null : describe(o.error), aborted: o.aborted });
     });
+    pumpWhile(() => !finished);
   },
   samples: (samples) => post({ t: 'samples', samples }),
   iterationError: (error, run) => post({ t: 'iterationError', error, scenario: run.scenario, executor: run.executor }),
@@ -180,7 +201,9 @@ port.on('message', (msg: MainToVu) => {
     case 'summary': {
       const name = msg.t === 'summary' ? 'handleSummary' : msg.t;
       const arg = msg.t === 'setup' ? '' : msg.data;
+      let finished = false;
       runtime.lifecycle(name, arg, (o) => {
+        finished = true;
         if (abortReason !== null && o.aborted === null) o.aborted = abortReason;
         post({
           t: 'lifecycleDone',
@@ -190,6 +213,7 @@ port.on('message', (msg: MainToVu) => {
           samples: o.samples,
         });
       });
+      pumpWhile(() => !finished);
       break;
     }
   }

@@ -3,8 +3,9 @@
 import { WARM_UP_METHOD, type HttpResult } from '../../protocol.ts';
 import { FileData } from '../multipart.ts';
 import { CookieJar, setCookieClock } from '../cookies.ts';
-import { Array, Error, JSON, Object, Promise, String } from '../sandbox-builtins.ts';
+import { Array, Error, JSON, Object, String } from '../sandbox-builtins.ts';
 import { requireVuContext, type Dict, type VuState } from '../vu-state.ts';
+import { createAsyncRequests } from './http-async.ts';
 import { createVuCookieJar, RequestFlow } from './http-flow.ts';
 import { prepareRequest, urlTag } from './http-request.ts';
 import { ExpectedStatuses, expectedStatuses, type Response } from './http-response.ts';
@@ -41,6 +42,7 @@ export function createHttpModule(vu: VuState) {
     return send([prepare(String(method).toUpperCase(), url, body, params)])[0]!;
   }
   vu.request = request;
+  const queueAsync = createAsyncRequests(vu, send);
 
   /** An array of requests gives an array of responses; an object, an object with the same keys. */
   function batch(reqs: unknown): unknown {
@@ -76,7 +78,7 @@ export function createHttpModule(vu: VuState) {
     expectedStatuses,
     setResponseCallback,
     asyncRequest: (method: string, url: unknown, body?: unknown, params?: unknown) =>
-      Promise.resolve(request(method, url, body, params)),
+      queueAsync(() => prepare(String(method).toUpperCase(), url, body, params)),
     file: (data: unknown, filename?: string, contentType?: string) => new FileData(data, filename, contentType),
     cookieJar: () => {
       requireVuContext(vu, 'http.cookieJar()');
