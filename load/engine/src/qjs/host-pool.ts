@@ -194,6 +194,7 @@ export class HostPool {
       scriptPath: this.settings.bundle.path,
       sourceMap: this.settings.bundle.sourceMap,
       runtimeCode: this.settings.code.runtime,
+      htmlCode: this.settings.code.html,
       env: this.settings.env,
       stateBuffer: this.stateBuffer,
       testStartTime: this.settings.testStartTime,

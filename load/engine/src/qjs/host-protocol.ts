@@ -7,6 +7,8 @@ export interface HostThreadData {
   scriptPath: string;
   sourceMap: string;
   runtimeCode: string;
+  /** The lazily evaluated HTML bundle (vu/html/), handed to a VU on its first res.html(). */
+  htmlCode: string;
   env: Record<string, string>;
   stateBuffer: SharedArrayBuffer;
   testStartTime: number;

@@ -97,6 +97,7 @@ function hostFor(h: HostedVu, declared: MetricDeclaration[]): AsyncHost {
       post({ t: 'log', vu: h.id, level, text });
     },
     isInitPhase: () => h.initPhase,
+    htmlModuleSource: () => wd.htmlCode,
     ...nodeHostCalls({ scriptPath: wd.scriptPath, testStartTime: wd.testStartTime, state, sharedArrays, declared }),
   };
 }

@@ -62,6 +62,7 @@ const syncHostCalls = [
   'executionState',
   'isInitPhase',
   'now',
+  'htmlModuleSource',
 ] as const;
 
 export class QjsVu {
