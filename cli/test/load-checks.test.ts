@@ -97,7 +97,12 @@ describe('contract under load (load/lib/login-contract.ts)', () => {
         /session.identity.id differs from identity.id/,
       ],
       ['jwt is not session.tokenized', { ...body200(), jwt: token('id-1') + 'x' }, undefined, /jwt is not session/],
-      ['no identity', { jwt: 'x', session: { tokenized: 'x' } }, undefined, /names no identity id/],
+      [
+        'another subject, no identity',
+        { jwt: token('id-2'), session: { tokenized: token('id-2') } },
+        'id-1',
+        /JWT sub is not the one this account had before/,
+      ],
       ['not JSON', '<html>', undefined, /not a JSON object/],
     ];
     for (const [name, body, known, expected] of cases) {
@@ -105,6 +110,21 @@ describe('contract under load (load/lib/login-contract.ts)', () => {
       const { problems } = identityCheck(text, 'a@reference.test', known, decode);
       assert.match(problems.join('; '), expected, name);
     }
+  });
+
+  it('judges no more than the spec requires: no identity, no id, no subject are not failures', () => {
+    const bare = { jwt: 'opaque', sessionToken: 'st', session: { tokenized: 'opaque' }, tokenizedSession: {} };
+    assert.deepEqual(identityCheck(JSON.stringify(bare), 'a@reference.test', undefined, decode), {
+      id: undefined,
+      problems: [],
+    });
+    const subjectOnly = { ...bare, jwt: token('id-1'), session: { tokenized: token('id-1') } };
+    assert.deepEqual(identityCheck(JSON.stringify(subjectOnly), 'a@reference.test', 'id-1', decode), {
+      id: 'id-1',
+      problems: [],
+    });
+    const noId = { ...body200(), identity: { traits: { email: 'a@reference.test' } } };
+    assert.deepEqual(identityCheck(JSON.stringify(noId), 'a@reference.test', undefined, decode).problems, []);
   });
 
   it('accepts a service that returns no email (real deployments need not)', () => {

@@ -171,7 +171,7 @@ describe('npm run load end to end (local engine, fake loopback target)', () => {
       assert.ok(seen.size >= 3, `only ${seen.size} accounts used: the run never needed concurrent VUs`);
       assert.ok(seen.size <= 8);
       assert.match(result.stdout, /engine: node/);
-      assert.match(result.stdout, /PASS: all 7 SLOs hold/);
+      assert.match(result.stdout, /PASS: all 9 SLOs hold/);
       assert.ok(target.rejected() > 0, 'no deliberate wrong-password login was sent');
       assert.match(result.stdout, /pass +http_req_failed\{name:login\} rate<0\.01 +rate=0\.00%/);
       assert.match(result.stdout, /\[AUTH-REJECTS-BAD-CREDENTIALS\] wrong password: 401 AuthError {2}\d+\/\d+ passed/);

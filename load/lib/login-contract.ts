@@ -60,7 +60,9 @@ function describeSchemaError(error: SchemaError): string {
  * nested identities (identity, session.identity, tokenizedSession.identity) disagree, `identity.traits.email` (when
  * the service returns one) is another address, the JWT subject (when it names one) is another identity, or the
  * identity id differs from the one this account got before (`knownId`; real deployments need not return an email,
- * so a VU pins the id of its account's first login). `decodeBase64Url` is k6/encoding's on k6, Buffer's in tests.
+ * so a VU pins the id of its account's first login). A body with no identity at all (the spec allows it) is judged on
+ * its token: the JWT subject, when there is one, is what gets pinned. `decodeBase64Url` is k6/encoding's on k6,
+ * Buffer's in tests.
  */
 export function identityCheck(
   body: unknown,
@@ -81,20 +83,26 @@ export function identityCheck(
     ['tokenizedSession.identity', isRecord(json.tokenizedSession) ? json.tokenizedSession.identity : undefined],
   ].filter((entry): entry is [string, { [key: string]: unknown }] => isRecord(entry[1]));
   const first = identities[0];
-  const id = first === undefined ? undefined : first[1].id;
-  if (typeof id !== 'string' || id === '')
-    return { id: undefined, problems: [...problems, 'the body names no identity id'] };
+  const sub = jwtSubject(typeof json.jwt === 'string' ? json.jwt : '', decodeBase64Url);
+  // The spec requires neither identity nor its id: what is absent is not judged (never a false alarm on a healthy
+  // service), and the account is then pinned by whatever names it, the identity id or else the JWT subject.
+  const rawId = first?.[1].id;
+  const id = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
   for (const [name, identity] of identities) {
-    if (identity.id !== id) problems.push(`${name}.id differs from ${first?.[0] ?? 'identity'}.id`);
+    if (id !== undefined && identity.id !== id) problems.push(`${name}.id differs from ${first?.[0] ?? ''}.id`);
     const email = isRecord(identity.traits) ? identity.traits.email : undefined;
     if (typeof email === 'string' && email.trim().toLowerCase() !== identifier.trim().toLowerCase()) {
       problems.push(`${name}.traits.email is another account's`);
     }
   }
-  const sub = jwtSubject(typeof json.jwt === 'string' ? json.jwt : '', decodeBase64Url);
-  if (sub !== undefined && sub !== id) problems.push('the JWT sub is another identity than identity.id');
-  if (knownId !== undefined && id !== knownId) problems.push('the identity id is not the one this account had before');
-  return { id, problems };
+  if (id !== undefined && sub !== undefined && sub !== id) {
+    problems.push('the JWT sub is another identity than identity.id');
+  }
+  const pinned = id ?? sub;
+  if (knownId !== undefined && pinned !== undefined && pinned !== knownId) {
+    problems.push(`the ${id !== undefined ? 'identity id' : 'JWT sub'} is not the one this account had before`);
+  }
+  return { id: pinned, problems };
 }
 
 function jwtSubject(jwt: string, decodeBase64Url: (text: string) => string): string | undefined {
