@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { scriptError } from './errors.ts';
+import { esmToAsyncModuleBody } from './top-level-await.ts';
 
 export const ALLOWED_MODULES = [
   'k6',
@@ -18,6 +19,8 @@ export const ALLOWED_MODULES = [
   'k6/encoding',
   'k6/crypto',
   'k6/timers',
+  'k6/experimental/fs',
+  'k6/experimental/csv',
 ];
 
 export interface ScriptBundle {
@@ -73,15 +76,17 @@ function firstError(errors: Message[]): string {
   return `${loc}${e.text}`;
 }
 
+const TLA_IN_CJS = /Top-level await is currently not supported with the "cjs" output format/;
+
 export async function bundleScript(scriptPath: string): Promise<ScriptBundle> {
   const path = resolve(scriptPath);
   if (!existsSync(path)) throw scriptError(`script ${scriptPath} not found: pass the path of a k6 script (.ts or .js)`);
-  try {
-    const result = await build({
+  const build1 = (format: 'cjs' | 'esm') =>
+    build({
       entryPoints: [path],
       bundle: true,
       write: false,
-      format: 'cjs',
+      format,
       platform: 'neutral',
       target: 'es2022',
       sourcemap: 'external',
@@ -90,9 +95,25 @@ export async function bundleScript(scriptPath: string): Promise<ScriptBundle> {
       plugins: [k6Resolver()],
       loader: { '.ts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js' },
     });
-    const code = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
-    const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '';
-    return { code: code.replace(/\/\/# sourceMappingURL=.*$/m, ''), sourceMap: map, path };
+  const output = (result: Awaited<ReturnType<typeof build1>>) => ({
+    code: (result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '').replace(
+      /\/\/# sourceMappingURL=.*$/m,
+      '',
+    ),
+    map: result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '',
+  });
+  try {
+    let out;
+    try {
+      out = output(await build1('cjs'));
+    } catch (e) {
+      const errors = (e as { errors?: Message[] }).errors;
+      if (!errors?.some((m) => TLA_IN_CJS.test(m.text))) throw e;
+      // Top-level await: an ES module bundle, made into an async module function (top-level-await.ts).
+      const esm = output(await build1('esm'));
+      out = { code: esmToAsyncModuleBody(esm.code), map: esm.map };
+    }
+    return { code: out.code, sourceMap: out.map, path };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     throw scriptError(errors ? firstError(errors) : (e as Error).message);

@@ -18,6 +18,8 @@ import { createK6Module } from './modules/k6.ts';
 import { createMetricsModule } from './modules/metrics.ts';
 import { Error, JSON, Object, String } from './sandbox-builtins.ts';
 import { createVuState, type Dict, type VuIdentity } from './vu-state.ts';
+import { createCsvModule } from './modules/experimental-csv.ts';
+import { createFsModule } from './modules/experimental-fs.ts';
 import { createTimersModule, installTimerGlobals } from './timers.ts';
 import { installWebCrypto } from './webcrypto.ts';
 
@@ -43,6 +45,8 @@ function createRuntime(host: HostApi, id: VuIdentity) {
     'k6/encoding': asModule(createEncodingModule(vu)),
     'k6/crypto': asModule(createCryptoModule(vu)),
     'k6/timers': asModule(createTimersModule(vu)),
+    'k6/experimental/fs': asModule(createFsModule(vu)),
+    'k6/experimental/csv': asModule(createCsvModule()),
   };
   installGlobals(vu);
   installTimerGlobals(modules['k6/timers']!);
