@@ -14,6 +14,7 @@ export const USAGE = `usage: npm run k6 -- run [flags] <script.ts>
       --execution-segment-sequence S  all segments of the distributed test, e.g. 0,1/4,1/2,3/4,1
       --tag KEY=VALUE                 add a tag to every metric sample (repeatable)
   -q, --quiet                         no banner or progress lines
+      --offline                       remote modules (https:// imports) from the cache only, no network
 environment: K6_ENGINE=auto|k6|node (default auto: k6 when on PATH, else the node engine)`;
 
 const WITH_VALUE = new Set([
@@ -32,7 +33,7 @@ const WITH_VALUE = new Set([
   '--execution-segment-sequence',
   '--tag',
 ]);
-const BOOLEAN = new Set(['-q', '--quiet']);
+const BOOLEAN = new Set(['-q', '--quiet', '--offline']);
 
 function keyValue(v: string, flag: string): [string, string] {
   const idx = v.indexOf('=');
@@ -60,7 +61,8 @@ export function parseRunArgs(argv: string[], baseEnv: Record<string, string | un
       arg = arg.slice(0, arg.indexOf('='));
     }
     if (BOOLEAN.has(arg)) {
-      o.quiet = true;
+      if (arg === '--offline') o.offline = true;
+      else o.quiet = true;
       continue;
     }
     if (!arg.startsWith('-') || arg === '-') {

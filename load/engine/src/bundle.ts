@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { scriptError } from './errors.ts';
+import { isRemoteSpecifier, loadRemoteModule, remoteCacheDir, type RemoteSettings } from './remote-modules.ts';
 import { esmToAsyncModuleBody } from './top-level-await.ts';
 
 export const ALLOWED_MODULES = [
@@ -31,14 +32,26 @@ export interface ScriptBundle {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-function k6Resolver(): Plugin {
+function k6Resolver(remote: RemoteSettings): Plugin {
   return {
     name: 'k6-imports',
     setup(b) {
+      // Remote modules (remote-modules.ts) live in their own namespace; their relative imports resolve by URL.
+      b.onLoad({ filter: /.*/, namespace: 'remote' }, async (args) => {
+        try {
+          return { contents: await loadRemoteModule(args.path, remote), loader: 'js' };
+        } catch (e) {
+          return { errors: [{ text: (e as Error).message }] };
+        }
+      });
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
         const spec = args.path;
         if (ALLOWED_MODULES.includes(spec)) return { path: spec, external: true };
+        if (isRemoteSpecifier(spec)) return { path: spec, namespace: 'remote' };
+        if (args.namespace === 'remote' && /^\.{0,2}\//.test(spec)) {
+          return { path: new URL(spec, args.importer).href, namespace: 'remote' };
+        }
         const where = args.importer ? relative(process.cwd(), args.importer) : '?';
         if (spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/')) {
           const ext = extname(spec);
@@ -58,7 +71,7 @@ function k6Resolver(): Plugin {
             {
               text:
                 `import "${spec}" is not available: k6 scripts may import only ` +
-                `${ALLOWED_MODULES.join(', ')} and relative files (no npm, node: or remote modules)`,
+                `${ALLOWED_MODULES.join(', ')}, relative files and https:// modules (no npm or node: modules)`,
             },
           ],
         };
@@ -78,7 +91,13 @@ function firstError(errors: Message[]): string {
 
 const TLA_IN_CJS = /Top-level await is currently not supported with the "cjs" output format/;
 
-export async function bundleScript(scriptPath: string): Promise<ScriptBundle> {
+export interface BundleSettings {
+  /** Remote modules from the cache only (--offline). */
+  offline?: boolean;
+}
+
+export async function bundleScript(scriptPath: string, settings: BundleSettings = {}): Promise<ScriptBundle> {
+  const remote = { offline: settings.offline === true, cacheDir: remoteCacheDir() };
   const path = resolve(scriptPath);
   if (!existsSync(path)) throw scriptError(`script ${scriptPath} not found: pass the path of a k6 script (.ts or .js)`);
   const build1 = (format: 'cjs' | 'esm') =>
@@ -92,7 +111,7 @@ export async function bundleScript(scriptPath: string): Promise<ScriptBundle> {
       sourcemap: 'external',
       outfile: 'k6-script-bundle.js',
       logLevel: 'silent',
-      plugins: [k6Resolver()],
+      plugins: [k6Resolver(remote)],
       loader: { '.ts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js' },
     });
   const output = (result: Awaited<ReturnType<typeof build1>>) => ({

@@ -36,6 +36,8 @@ export interface RunOptions {
   segmentSequence?: string;
   quiet: boolean;
   tags: Record<string, string>;
+  /** --offline: remote modules (https:// imports) from the cache only. */
+  offline?: boolean;
   /** Where the text summary and handleSummary 'stdout' go (tests capture it). */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -136,7 +138,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   // parity; the thread-per-VU design stays the default until it is.
   const design = process.env['K6_ENGINE_DESIGN'] === 'qjs' ? 'qjs' : 'threads';
   try {
-    bundle = await unlessStopped(bundleScript(o.script), 'init');
+    bundle = await unlessStopped(bundleScript(o.script, { offline: o.offline === true }), 'init');
     code = await unlessStopped(loadEngineCode(design), 'init');
   } catch (e) {
     detachSignals();

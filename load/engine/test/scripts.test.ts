@@ -23,7 +23,8 @@ test('bad scripts: exit 107 with one message naming the problem', async () => {
     ['does-not-exist.ts', /not found/],
   ];
   for (const [file, pattern] of cases) {
-    const r = await runFixture(file);
+    // Offline: the remote import must never reach the real host.
+    const r = await runFixture(file, { offline: true });
     assert.equal(r.exitCode, 107, file);
     assert.match(r.error, pattern, file);
   }
