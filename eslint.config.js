@@ -19,5 +19,12 @@ export default tseslint.config(
     files: ['**/*.js'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },
+  {
+    // The engine's compatibility suite: plain k6 scripts, which have k6's globals.
+    files: ['load/engine/test/compat/scripts/*.js'],
+    languageOptions: {
+      globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly', crypto: 'readonly' },
+    },
+  },
   prettier,
 );
