@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,10 @@ import { testCa, tlsDir } from '../../../config/test/fixtures/network.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const modules: Record<string, string> = {
   '/lib/greet.js':
-    "import { check } from 'k6';\nimport { suffix } from './suffix.js';\nexport function greet(n) { check(n, { 'remote module ran': () => true }); return 'hello ' + n + suffix; }\n",
+    "import { check } from 'k6';\nimport { suffix } from './suffix.js';\nimport umd from './umd.js';\nexport function greet(n) { check(n, { 'remote module ran': () => true }); return umd.shout('hello ' + n + suffix); }\n",
+  // The shape of papaparse's jslib build: a UMD wrapper assigning module.exports.
+  '/lib/umd.js':
+    "(function (root, factory) { if (typeof module === 'object' && module.exports) module.exports = factory(); else root.Umd = factory(); })(this, function () { return { shout: (s) => s.toUpperCase() }; });\n",
   '/lib/suffix.js': "export const suffix = '!';\n",
 };
 let server: Server;
@@ -76,14 +80,34 @@ test('fetched once into the cache, bundled with its relative import; --offline t
   const file = script(dir, `${base}/lib/greet.js`);
   const first = await engine([file], { K6_ENGINE_CACHE_DIR: cache });
   assert.equal(first.code, 0, first.out);
-  assert.match(first.out, /hello vu!/);
-  assert.deepEqual(hits.slice(-2), ['/lib/greet.js', '/lib/suffix.js']);
-  assert.equal(readdirSync(cache).filter((f) => f.endsWith('.js')).length, 2);
+  assert.match(first.out, /HELLO VU!/);
+  assert.deepEqual(hits.slice(-3).sort(), ['/lib/greet.js', '/lib/suffix.js', '/lib/umd.js']);
+  assert.equal(readdirSync(cache).filter((f) => f.endsWith('.js')).length, 3);
   const seen = hits.length;
   const offline = await engine(['--offline', file], { K6_ENGINE_CACHE_DIR: cache });
   assert.equal(offline.code, 0, offline.out);
-  assert.match(offline.out, /hello vu!/);
+  assert.match(offline.out, /HELLO VU!/);
   assert.equal(hits.length, seen, 'the offline run fetched nothing');
+});
+
+test('http:// module URLs are refused unless K6_ENGINE_REMOTE_HTTP_LOOPBACK=1 allows 127.0.0.1 (tests only)', async () => {
+  const plain = createHttpServer((_req, res) => res.end("export const word = 'plain';\n"));
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/m.js`;
+  const dir = mkdtempSync(join(tmpdir(), 'remote-'));
+  const file = join(dir, 'plain.js');
+  writeFileSync(file, `import { word } from '${url}';\nexport default function () { console.log(word); }\n`);
+  const env = { K6_ENGINE_CACHE_DIR: join(dir, 'cache') };
+  try {
+    const refused = await engine([file], env);
+    assert.equal(refused.code, 107, refused.out);
+    assert.match(refused.out, /import "http:\/\/127\.0\.0\.1:\d+\/m\.js" is not available/);
+    const allowed = await engine([file], { ...env, K6_ENGINE_REMOTE_HTTP_LOOPBACK: '1' });
+    assert.equal(allowed.code, 0, allowed.out);
+    assert.match(allowed.out, /plain/);
+  } finally {
+    plain.close();
+  }
 });
 
 test('not cached under --offline, or a failed fetch: exit 107, one line with the URL and how to vendor it', async () => {
