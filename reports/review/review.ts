@@ -56,7 +56,7 @@ export async function reviewRun(o: ReviewOptions = {}): Promise<Review> {
   } else {
     baseline = pickBaseline(records, run);
     baselineSource = baseline
-      ? `baseline: last passing run of profile "${run.profile}"${run.schedule ? ` with the same schedule` : ''} in the history`
+      ? `baseline: last ${baseline.passed ? 'passing run' : 'run with a measured capacity'} of profile "${run.profile}"${run.schedule ? ` with the same schedule` : ''} in the history`
       : `no earlier passing run of profile "${run.profile}"${run.schedule ? ` with schedule ${run.schedule}` : ''} in the history`;
   }
   if (!run.passed) notes.push('This run failed its own thresholds: see the load report.');
