@@ -22,7 +22,9 @@ test('timers fire before the iteration ends, async requests run together, a bloc
 
 test('a throwing timer callback, a non-function, a float array and too many bytes: one line each', async () => {
   const run = await runFixture('timers-errors.ts');
-  assert.equal(metricValue(run.summary, 'iterations', 'count'), 5, run.stderr);
+  assert.equal(metricValue(run.summary, 'iterations', 'count'), 7, run.stderr);
+  assert.match(run.stderr, /thrown with a request queued/);
+  assert.equal(metricValue(run.summary, 'http_reqs', 'count'), undefined, 'the queued request was dropped');
   assert.match(run.stderr, /Error: boom in a timer/);
   assert.match(run.stderr, /setTimeout: the first argument must be a function/);
   assert.match(run.stderr, /crypto\.getRandomValues: the argument must be an integer typed array \(got Float64Array\)/);

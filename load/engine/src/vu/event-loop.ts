@@ -10,6 +10,8 @@ import { Error, Number } from './sandbox-builtins.ts';
 export interface AsyncSource {
   pending(): boolean;
   run(): void;
+  /** Drops the queued work (the call ended by an exception: nothing may leak into the next iteration). */
+  reset(): void;
 }
 
 interface Timer {
@@ -97,6 +99,7 @@ export function createEventLoop(host: HostApi): EventLoop {
     reset() {
       timers = [];
       loop.error = null;
+      for (const s of sources) s.reset();
     },
   };
   return loop;

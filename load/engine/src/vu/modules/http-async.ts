@@ -30,6 +30,9 @@ export function createAsyncRequests(vu: VuState, send: (flows: RequestFlow[]) =>
       }
       q.forEach((x, i) => x.resolve(responses[i]!));
     },
+    reset() {
+      queue = [];
+    },
   });
   /** `prepare` builds the flow; an error there (bad URL, bad params) rejects the promise, as in k6. */
   return (prepare: () => RequestFlow): Promise<Response> => {
