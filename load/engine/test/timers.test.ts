@@ -14,9 +14,9 @@ test('timers fire before the iteration ends, async requests run together, a bloc
   assert.ok(run.summary, run.stderr);
   const failed = run.summary.root_group.checks.filter((c) => c.fails > 0 || c.passes !== 2).map((c) => c.name);
   assert.deepEqual(failed, [], run.stderr);
-  assert.equal(run.summary.root_group.checks.length, 5);
+  assert.equal(run.summary.root_group.checks.length, 6);
   assert.equal(metricValue(run.summary, 'timer_fired', 'count'), 2 + 2 * 3, 'one timeout and three ticks each');
-  assert.equal(metricValue(run.summary, 'http_reqs', 'count'), 6);
+  assert.equal(metricValue(run.summary, 'http_reqs', 'count'), 10);
   assert.equal(metricValue(run.summary, 'iterations', 'count'), 2);
 });
 

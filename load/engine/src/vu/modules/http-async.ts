@@ -34,8 +34,26 @@ export function createAsyncRequests(vu: VuState, send: (flows: RequestFlow[]) =>
       queue = [];
     },
   });
+  /**
+   * A blocking request takes the queued async ones along in its round trip (`withQueued`), so an asyncRequest made
+   * before http.get runs during it, as in k6, rather than after it.
+   */
+  function withQueued(flow: RequestFlow): Response {
+    if (queue.length === 0) return send([flow])[0]!;
+    const q = queue;
+    queue = [];
+    let responses: Response[];
+    try {
+      responses = send([flow, ...q.map((x) => x.flow)]);
+    } catch (e) {
+      for (const x of q) x.reject(e);
+      throw e;
+    }
+    q.forEach((x, i) => x.resolve(responses[i + 1]!));
+    return responses[0]!;
+  }
   /** `prepare` builds the flow; an error there (bad URL, bad params) rejects the promise, as in k6. */
-  return (prepare: () => RequestFlow): Promise<Response> => {
+  const queueAsync = (prepare: () => RequestFlow): Promise<Response> => {
     let flow: RequestFlow;
     try {
       flow = prepare();
@@ -44,4 +62,5 @@ export function createAsyncRequests(vu: VuState, send: (flows: RequestFlow[]) =>
     }
     return new Promise((resolve, reject) => queue.push({ flow, resolve, reject }));
   };
+  return { queueAsync, withQueued };
 }

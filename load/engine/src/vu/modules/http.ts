@@ -38,11 +38,13 @@ export function createHttpModule(vu: VuState) {
     return flows.map((f) => f.response!);
   }
 
+  const { queueAsync, withQueued } = createAsyncRequests(vu, send);
+
+  /** A blocking request; async requests queued before it go in the same round trip (http-async.ts). */
   function request(method: string, url: unknown, body?: unknown, params?: unknown): Response {
-    return send([prepare(String(method).toUpperCase(), url, body, params)])[0]!;
+    return withQueued(prepare(String(method).toUpperCase(), url, body, params));
   }
   vu.request = request;
-  const queueAsync = createAsyncRequests(vu, send);
 
   /** An array of requests gives an array of responses; an object, an object with the same keys. */
   function batch(reqs: unknown): unknown {
