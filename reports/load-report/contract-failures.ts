@@ -3,6 +3,7 @@
 // redacted excerpt of the body. The k6 side (load/lib/login.ts) adds one sample per response to login_contract_ok /
 // login_identity_ok and tags the first few failures of each VU with `problem` and `body`; only failing samples are
 // read here (RunAggregator skips the passing ones unparsed), so the cost is per failure, not per request.
+import { redactText } from '../../core/redact.ts';
 import { contractOkMetric, identityOkMetric } from '../../load/lib/slo.ts';
 
 export const contractMetrics: readonly string[] = [contractOkMetric, identityOkMetric];
@@ -32,8 +33,6 @@ export interface ContractFailures {
   readonly examples: ContractFailureExample[];
 }
 
-const jws = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-
 export class ContractFailureCollector {
   private readonly failures = new Map<string, number>();
   private buckets = new Map<number, Map<string, number>>();
@@ -56,7 +55,7 @@ export class ContractFailureCollector {
         atMs,
         status: String(tags?.status ?? ''),
         problem,
-        body: typeof tags?.body === 'string' ? tags.body.replace(jws, '***redacted***') : '',
+        body: typeof tags?.body === 'string' ? redactText(tags.body) : '',
       });
     }
   }

@@ -11,6 +11,7 @@ import { ExecutionSegment } from '../segments.ts';
 import { ConnectionPool, perform, setInsecureSkipTLSVerify } from '../io/perform.ts';
 import { mapStack } from '../stack.ts';
 import type { MetricDeclaration, RawSample } from '../vu/host-api.ts';
+import { FLUSH_MS, FLUSH_SAMPLES } from '../vu/iteration-loop.ts';
 import { nodeHostCalls } from '../vu/node-host.ts';
 import {
   describeThrown,
@@ -28,8 +29,6 @@ const state = new Int32Array(wd.stateBuffer);
 setInsecureSkipTLSVerify(wd.insecureSkipTLSVerify);
 useWasmModule(wd.wasm);
 
-const FLUSH_MS = 100;
-const FLUSH_SAMPLES = 4000;
 let pending: RawSample[] = [];
 
 function post(msg: HostToMain): void {

@@ -22,8 +22,8 @@ export interface LoopHost {
 }
 
 /** Batch window for samples: short enough for thresholds (evaluated every 2 s), long enough to spare main. */
-const FLUSH_MS = 100;
-const FLUSH_SAMPLES = 4000;
+export const FLUSH_MS = 100;
+export const FLUSH_SAMPLES = 4000;
 
 export function createLoops(control: SharedArrayBuffer, poolState: Int32Array, host: LoopHost) {
   const ctl = new Int32Array(control, 0, 4);
