@@ -1,4 +1,5 @@
 // Starting and talking to VU workers, and the I/O thread that performs their HTTP requests.
+import { ExecutionCounters } from './execution-state.ts';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EngineCode, ScriptBundle } from './bundle.ts';
 import {
@@ -237,10 +238,8 @@ export class Vu {
   }
 }
 
-export class VuPool {
+export class VuPool extends ExecutionCounters {
   readonly io: Worker;
-  readonly stateBuffer = new SharedArrayBuffer(16);
-  readonly state = new Int32Array(this.stateBuffer);
   private readonly doorbell = new SharedArrayBuffer(BELL_BYTES);
   readonly all: Vu[] = [];
   sharedArrays: Record<string, string> = {};
@@ -249,6 +248,7 @@ export class VuPool {
     private readonly settings: PoolSettings,
     private readonly hooks: PoolHooks,
   ) {
+    super();
     this.io = new Worker(settings.code.ioThread, {
       eval: true,
       execArgv: extraArgv(),
@@ -293,29 +293,13 @@ export class VuPool {
     });
     const vu = new Vu(id, idInTest, worker, control, this.hooks);
     this.all.push(vu);
-    Atomics.store(this.state, 1, this.all.filter((v) => !v.dead).length);
+    this.setInitialized(this.all.filter((v) => !v.dead).length);
     return vu;
   }
 
   /** k6's insecureSkipTLSVerify option (known once the init context has run). */
   setInsecureSkipTLSVerify(value: boolean): void {
     this.io.postMessage({ t: 'insecure', value });
-  }
-
-  setActive(n: number): void {
-    Atomics.store(this.state, 0, n);
-  }
-
-  countInterrupted(): void {
-    Atomics.add(this.state, 3, 1);
-  }
-
-  get completed(): number {
-    return Atomics.load(this.state, 2);
-  }
-
-  get interrupted(): number {
-    return Atomics.load(this.state, 3);
   }
 
   async shutdown(): Promise<void> {

@@ -1,6 +1,7 @@
 // Main's side of the second engine design: T host threads (host-thread.ts), VUs placed round-robin on them, each VU
 // seen by the executors through the same interface as a thread-per-VU VU (vu-pool.ts), so executors, thresholds,
 // summary and outputs are shared by both designs.
+import { ExecutionCounters } from '../execution-state.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -174,9 +175,7 @@ class HostThread {
   }
 }
 
-export class HostPool {
-  readonly stateBuffer = new SharedArrayBuffer(16);
-  readonly state = new Int32Array(this.stateBuffer);
+export class HostPool extends ExecutionCounters {
   readonly all: HostedVu[] = [];
   sharedArrays: Record<string, string> = {};
   private readonly threads: HostThread[] = [];
@@ -186,7 +185,9 @@ export class HostPool {
     private readonly settings: PoolSettings,
     private readonly hooks: PoolHooks,
     private readonly threadCount = hostThreadCount(),
-  ) {}
+  ) {
+    super();
+  }
 
   private startThread(): HostThread {
     const data: HostThreadData = {
@@ -252,28 +253,12 @@ export class HostPool {
     thread.vus.set(id, vu);
     thread.post({ t: 'spawn', vu: id, idInTest });
     this.all.push(vu);
-    Atomics.store(this.state, 1, this.all.filter((v) => !v.dead).length);
+    this.setInitialized(this.all.filter((v) => !v.dead).length);
     return vu;
   }
 
   setInsecureSkipTLSVerify(value: boolean): void {
     for (const t of this.threads) t.post({ t: 'insecure', value });
-  }
-
-  setActive(n: number): void {
-    Atomics.store(this.state, 0, n);
-  }
-
-  countInterrupted(): void {
-    Atomics.add(this.state, 3, 1);
-  }
-
-  get completed(): number {
-    return Atomics.load(this.state, 2);
-  }
-
-  get interrupted(): number {
-    return Atomics.load(this.state, 3);
   }
 
   /** The worst host thread's event-loop delay so far (undefined before the first report). */

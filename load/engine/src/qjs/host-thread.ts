@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HttpRequestSpec, IterationOrder, LoopSpec, ScenarioRun } from '../protocol.ts';
+import { STATE } from '../execution-state.ts';
 import { stageValue } from '../schedule.ts';
 import { ExecutionSegment } from '../segments.ts';
 import { ConnectionPool, perform, setInsecureSkipTLSVerify } from '../io/perform.ts';
@@ -165,7 +166,7 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
       // asyncify buffer). Never a silent dead VU: the iteration counts as interrupted, and a fresh instance runs the
       // init context again and takes the next iterations.
       h.running = false;
-      Atomics.add(state, 3, 1);
+      Atomics.add(state, STATE.INTERRUPTED, 1);
       post({ t: 'iterationError', error: abortMessage(h.id, e), scenario: run.scenario, executor: run.executor });
       if (h.killed) return false;
       try {
@@ -184,7 +185,7 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
   }
   h.running = false;
   if (h.killed) return false;
-  Atomics.add(state, 2, 1);
+  Atomics.add(state, STATE.COMPLETED, 1);
   for (const s of o.samples) pending.push(s);
   if (pending.length >= FLUSH_SAMPLES) flush();
   if (o.error !== null)

@@ -4,6 +4,7 @@
 import { CMD, CTL, CTL_F64_OFFSET, type IterationOrder, type LoopSpec, type ScenarioRun } from '../protocol.ts';
 import { stageValue } from '../schedule.ts';
 import { ExecutionSegment } from '../segments.ts';
+import { STATE } from '../execution-state.ts';
 import type { RawSample } from './host-api.ts';
 
 export interface IterationResult {
@@ -42,7 +43,7 @@ export function createLoops(control: SharedArrayBuffer, poolState: Int32Array, h
 
   function after(run: ScenarioRun, o: IterationResult): void {
     // Completed iterations feed exec.instance.iterationsCompleted; main counts the interrupted ones.
-    Atomics.add(poolState, 2, 1);
+    Atomics.add(poolState, STATE.COMPLETED, 1);
     for (const s of o.samples) pending.push(s);
     if (o.error !== null) host.iterationError(o.error, run);
     if (o.aborted !== null) {

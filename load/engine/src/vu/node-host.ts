@@ -5,6 +5,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { STATE } from '../execution-state.ts';
 import type { HostApi, MetricDeclaration } from './host-api.ts';
 
 type SharedCalls = Pick<
@@ -101,10 +102,10 @@ export function nodeHostCalls(s: NodeHostSettings): SharedCalls {
     },
     executionState() {
       return JSON.stringify({
-        vusActive: Atomics.load(s.state, 0),
-        vusInitialized: Atomics.load(s.state, 1),
-        iterationsCompleted: Atomics.load(s.state, 2),
-        iterationsInterrupted: Atomics.load(s.state, 3),
+        vusActive: Atomics.load(s.state, STATE.VUS_ACTIVE),
+        vusInitialized: Atomics.load(s.state, STATE.VUS_INITIALIZED),
+        iterationsCompleted: Atomics.load(s.state, STATE.COMPLETED),
+        iterationsInterrupted: Atomics.load(s.state, STATE.INTERRUPTED),
         currentTestRunDuration: Date.now() - s.testStartTime,
       });
     },
