@@ -51,7 +51,7 @@ export interface PoolSettings {
 }
 
 /** Extra Node flags for the worker threads, e.g. ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (profiling). */
-const extraArgv = (): string[] => (process.env['ENGINE_WORKER_ARGV'] ?? '').split(' ').filter((a) => a !== '');
+export const extraArgv = (): string[] => (process.env['ENGINE_WORKER_ARGV'] ?? '').split(' ').filter((a) => a !== '');
 
 /** What executors and the run see of a VU, in either design (a VU thread here, a QuickJS VU in qjs/host-pool.ts). */
 export type EngineVu = Pick<

@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoopSpec, MainToVu, ScenarioRun } from '../protocol.ts';
-import type { LifecycleOutcome, PoolHooks, PoolSettings, ReadyInfo } from '../vu-pool.ts';
-import type { HostThreadData, HostToMain, MainToHost } from './host-protocol.ts';
+import { extraArgv, type LifecycleOutcome, type PoolHooks, type PoolSettings, type ReadyInfo } from '../vu-pool.ts';
+import { VU_CELL, VU_CELLS, type HostThreadData, type HostToMain, type MainToHost } from './host-protocol.ts';
 
 /** Host threads: one per core, or ENGINE_HOST_THREADS (e.g. cores - 1 when the target shares the machine). */
 export function hostThreadCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -35,8 +35,10 @@ function quickJsWasm(): WebAssembly.Module {
 
 export class HostedVu {
   dead = false;
-  started = 0;
-  private running = false;
+  /** Shared with the host thread (VU_CELL): iterations started in the current loop, and whether one is running. */
+  readonly cells = new Int32Array(new SharedArrayBuffer(VU_CELLS * 4));
+  /** An arrival-rate iteration main started and the host has not reported done. */
+  private starting = false;
   private lifecycleBusy = false;
   private pendingLoop: (() => void) | null = null;
   private pendingLifecycle: ((o: LifecycleOutcome) => void) | null = null;
@@ -69,15 +71,11 @@ export class HostedVu {
         this.settleReady?.fail(new Error(msg.message));
         this.settleReady = null;
         break;
-      case 'started':
-        this.started++;
-        this.running = true;
-        break;
       case 'iterDone':
-        this.running = false;
+        this.starting = false;
         break;
       case 'loopDone': {
-        this.running = false;
+        this.starting = false;
         const cb = this.pendingLoop;
         this.pendingLoop = null;
         cb?.();
@@ -98,6 +96,15 @@ export class HostedVu {
     }
   }
 
+  /** Iterations started in the current (or last) loop. */
+  get started(): number {
+    return Atomics.load(this.cells, VU_CELL.STARTED);
+  }
+
+  private get running(): boolean {
+    return this.starting || Atomics.load(this.cells, VU_CELL.RUNNING) === 1;
+  }
+
   get busy(): boolean {
     return !this.dead && (this.lifecycleBusy || this.running);
   }
@@ -111,7 +118,7 @@ export class HostedVu {
   }
 
   private runLoop(send: () => void): Promise<void> {
-    this.started = 0;
+    Atomics.store(this.cells, VU_CELL.STARTED, 0);
     return new Promise((resolveLoop) => {
       if (this.dead) return resolveLoop();
       this.pendingLoop = resolveLoop;
@@ -130,8 +137,7 @@ export class HostedVu {
   /** Starts an arrival-rate iteration if this VU is free; main knows it is free until the host says done. */
   tryStart(iterationInInstance: number, iterationInTest: number): boolean {
     if (this.dead || this.running || this.pendingLoop === null) return false;
-    this.running = true;
-    this.started++;
+    this.starting = true;
     this.send({ t: 'start', vu: this.id, iterationInInstance, iterationInTest });
     return true;
   }
@@ -210,6 +216,7 @@ export class HostPool extends ExecutionCounters {
       workerData: data,
       stdout: false,
       stderr: false,
+      execArgv: extraArgv(),
       // Asyncify frames are large: a deep script call chain needs more native stack than the default.
       resourceLimits: { stackSizeMb: 64 },
     });
@@ -251,7 +258,7 @@ export class HostPool extends ExecutionCounters {
     const thread = this.threads[index] ?? this.startThread();
     const vu = new HostedVu(id, idInTest, thread, this.hooks);
     thread.vus.set(id, vu);
-    thread.post({ t: 'spawn', vu: id, idInTest });
+    thread.post({ t: 'spawn', vu: id, idInTest, cells: vu.cells.buffer as SharedArrayBuffer });
     this.all.push(vu);
     this.setInitialized(this.all.filter((v) => !v.dead).length);
     return vu;

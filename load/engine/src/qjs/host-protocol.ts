@@ -20,8 +20,15 @@ export interface HostThreadData {
   wasm: WebAssembly.Module;
 }
 
+/**
+ * A VU's live loop state, written by its host thread and read by main: closed-model iterations start and end without
+ * a message (main needs the count for per-vu-iterations, and whether one is running when the VU is stopped).
+ */
+export const VU_CELL = { STARTED: 0, RUNNING: 1 } as const;
+export const VU_CELLS = 2;
+
 export type MainToHost =
-  | { t: 'spawn'; vu: number; idInTest: number }
+  | { t: 'spawn'; vu: number; idInTest: number; cells: SharedArrayBuffer }
   | { t: 'insecure'; value: boolean }
   | { t: 'serve'; vu: number; run: ScenarioRun }
   | { t: 'start'; vu: number; iterationInInstance: number; iterationInTest: number }
@@ -41,7 +48,6 @@ export type HostToMain =
       sharedArrays: Record<string, string>;
     }
   | { t: 'initError'; vu: number; message: string }
-  | { t: 'started'; vu: number }
   | { t: 'iterDone'; vu: number }
   | { t: 'loopDone'; vu: number }
   | { t: 'killed'; vu: number }

@@ -22,7 +22,7 @@ import {
   type AsyncHost,
   type IterationOutcome,
 } from './qjs-vu.ts';
-import type { HostThreadData, MainToHost, HostToMain } from './host-protocol.ts';
+import { VU_CELL, type HostThreadData, type MainToHost, type HostToMain } from './host-protocol.ts';
 
 const wd = workerData as HostThreadData;
 const port = parentPort!;
@@ -69,6 +69,8 @@ interface HostedVu {
   killed: boolean;
   perScenario: Map<string, number>;
   pool: ConnectionPool;
+  /** Shared with main (VU_CELL). */
+  cells: Int32Array;
   /** Re-creates the VU's QuickJS instance (init context again) after its WebAssembly aborted. */
   recreate: () => Promise<void>;
 }
@@ -102,7 +104,7 @@ function hostFor(h: HostedVu, declared: MetricDeclaration[]): AsyncHost {
   };
 }
 
-async function spawn(id: number, idInTest: number): Promise<void> {
+async function spawn(id: number, idInTest: number, cells: SharedArrayBuffer): Promise<void> {
   const h: HostedVu = {
     id,
     vu: undefined,
@@ -114,6 +116,7 @@ async function spawn(id: number, idInTest: number): Promise<void> {
     killed: false,
     perScenario: new Map(),
     pool: new ConnectionPool(),
+    cells: new Int32Array(cells),
     recreate: async () => undefined,
   };
   vus.set(id, h);
@@ -155,6 +158,8 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
     iterationInTest: numbers[1],
   };
   h.running = true;
+  Atomics.add(h.cells, VU_CELL.STARTED, 1);
+  Atomics.store(h.cells, VU_CELL.RUNNING, 1);
   let o: IterationOutcome;
   try {
     o = await h.vu!.iterate(order);
@@ -166,6 +171,7 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
       // asyncify buffer). Never a silent dead VU: the iteration counts as interrupted, and a fresh instance runs the
       // init context again and takes the next iterations.
       h.running = false;
+      Atomics.store(h.cells, VU_CELL.RUNNING, 0);
       Atomics.add(state, STATE.INTERRUPTED, 1);
       post({ t: 'iterationError', error: abortMessage(h.id, e), scenario: run.scenario, executor: run.executor });
       if (h.killed) return false;
@@ -184,6 +190,7 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
     }
   }
   h.running = false;
+  Atomics.store(h.cells, VU_CELL.RUNNING, 0);
   if (h.killed) return false;
   Atomics.add(state, STATE.COMPLETED, 1);
   for (const s of o.samples) pending.push(s);
@@ -237,7 +244,6 @@ async function loop(h: HostedVu, run: ScenarioRun, spec: LoopSpec): Promise<void
     const n = Atomics.add(counter, 0, 1);
     if (spec.kind === 'shared-iterations' && n >= spec.iterations) break;
     mine++;
-    post({ t: 'started', vu: h.id });
     if (!(await runIteration(h, run, [n, segment.globalIndex(n)]))) break;
   }
   if (!h.killed) {
@@ -284,7 +290,7 @@ function kill(h: HostedVu): void {
 
 port.on('message', (msg: MainToHost) => {
   if (msg.t === 'spawn') {
-    void spawn(msg.vu, msg.idInTest);
+    void spawn(msg.vu, msg.idInTest, msg.cells);
     return;
   }
   if (msg.t === 'insecure') {

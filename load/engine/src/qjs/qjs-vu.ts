@@ -4,11 +4,12 @@
 // its host only through the HostApi primitives installed below. The two blocking ones (request, sleep) are
 // asyncified: QuickJS calls them synchronously, the WebAssembly stack is unwound while Node awaits the promise, and
 // the iteration resumes when it settles, so many VUs share one event loop without a thread each.
-import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from 'quickjs-emscripten-core';
+import type { QuickJSAsyncContext, QuickJSAsyncWASMModule } from 'quickjs-emscripten-core';
 import { newQuickJSAsyncWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import asyncifyVariant from '@jitl/quickjs-wasmfile-release-asyncify';
 import type { IterationOrder } from '../protocol.ts';
 import type { HostApi, RawSample } from '../vu/host-api.ts';
+import { LeanCalls, leanSuspensions, type LeanFunction } from './lean-calls.ts';
 
 /** The host side of a VU: HostApi with its two blocking calls as promises (awaited while the VU is suspended). */
 export interface AsyncHost extends Omit<HostApi, 'request' | 'sleep'> {
@@ -44,30 +45,39 @@ export function useWasmModule(module: WebAssembly.Module): void {
 async function newModule(): Promise<QuickJSAsyncWASMModule> {
   if (wasm === undefined) throw new Error('the QuickJS WebAssembly module was not handed to this thread');
   const variant = newVariant(asyncifyVariant as never, { wasmModule: wasm });
-  return newQuickJSAsyncWASMModuleFromVariant(variant as never);
+  const module = await newQuickJSAsyncWASMModuleFromVariant(variant as never);
+  leanSuspensions(module);
+  return module;
 }
 
-/** Names of the sync HostApi members, installed as `__host.<name>` (strings, numbers and booleans in and out). */
-const syncHostCalls = [
-  'open',
-  'declareMetric',
-  'abort',
-  'log',
-  'sharedArrayGet',
-  'sharedArrayPut',
-  'digest',
-  'randomBytesB64',
-  'utf8ToB64',
-  'b64ToUtf8',
-  'executionState',
-  'isInitPhase',
-  'now',
-  'htmlModuleSource',
-] as const;
+/** Each HostApi member's types across the boundary (lean-calls.ts), installed as `__host.<name>`. */
+const hostSignatures: Record<string, Pick<LeanFunction, 'args' | 'returns'>> = {
+  open: { args: ['s', 'b'], returns: 's' },
+  declareMetric: { args: ['s', 's', 'b'], returns: 's' },
+  abort: { args: ['s'], returns: 'v' },
+  log: { args: ['s', 's'], returns: 'v' },
+  sharedArrayGet: { args: ['s'], returns: 's' },
+  sharedArrayPut: { args: ['s', 's'], returns: 'v' },
+  digest: { args: ['s', 's', 's', 's'], returns: 's' },
+  randomBytesB64: { args: ['n'], returns: 's' },
+  utf8ToB64: { args: ['s'], returns: 's' },
+  b64ToUtf8: { args: ['s'], returns: 's' },
+  executionState: { args: [], returns: 's' },
+  isInitPhase: { args: [], returns: 'b' },
+  now: { args: [], returns: 'n' },
+  htmlModuleSource: { args: [], returns: 's' },
+  // The two blocking calls: their functions return promises, and the VU is suspended while they are pending.
+  request: { args: ['s'], returns: 's' },
+  sleep: { args: ['n'], returns: 'v' },
+};
 
 export class QjsVu {
   private iterationDone: ((o: IterationOutcome) => void) | null = null;
   private lifecycleDone: ((o: LifecycleOutcome) => void) | null = null;
+  /** Samples the VU handed over since its last settle or flush. */
+  private staged: RawSample[] = [];
+  /** The scenario part of the last iteration order, as QuickJS holds it (global __run). */
+  private runJson = '';
   private executeJob: ((rt: number, max: number, ctxOut: number) => Promise<number>) | undefined;
 
   private constructor(
@@ -105,74 +115,100 @@ export class QjsVu {
 
   private installHost(host: AsyncHost): void {
     const ctx = this.ctx;
+    const lean = new LeanCalls(ctx);
     const hostObject = ctx.newObject();
-    // Arguments by type, without ctx.dump's generic path (it asks the VM for each value's type first).
-    const toJs = (h: QuickJSHandle): unknown => {
-      const type = ctx.typeof(h);
-      return type === 'string' ? ctx.getString(h) : type === 'number' ? ctx.getNumber(h) : ctx.dump(h);
-    };
-    const fromJs = (v: unknown): QuickJSHandle =>
-      typeof v === 'string'
-        ? ctx.newString(v)
-        : typeof v === 'number'
-          ? ctx.newNumber(v)
-          : typeof v === 'boolean'
-            ? v
-              ? ctx.true
-              : ctx.false
-            : ctx.undefined;
-    for (const name of syncHostCalls) {
-      const fn = host[name] as ((...args: unknown[]) => unknown) | undefined;
+    for (const [name, signature] of Object.entries(hostSignatures)) {
+      const fn = (host as unknown as Record<string, ((...args: never[]) => unknown) | undefined>)[name];
       if (fn === undefined) continue; // an optional call this host does not offer (the runtime checks for it)
-      const handle = ctx.newFunction(name, (...args) => fromJs(fn.apply(host, args.map(toJs))));
-      ctx.setProp(hostObject, name, handle);
-      handle.dispose();
+      lean.install(hostObject, name, { ...signature, fn: fn.bind(host) });
     }
-    const flush = ctx.newFunction('flush', (samples) => {
-      host.flush(JSON.parse(ctx.getString(samples)) as RawSample[]);
+    // Samples cross one call each, their tags once per distinct tags object (an http request's nine samples share
+    // one): QuickJS's JSON.stringify of an iteration's samples cost more than the rest of a request.
+    let tagTable: Record<string, string>[] = [];
+    lean.install(hostObject, 'beginSamples', { args: [], returns: 'v', fn: () => (tagTable = []) });
+    lean.install(hostObject, 'tags', {
+      args: ['s'],
+      returns: 'v',
+      fn: (json: string) => tagTable.push(JSON.parse(json) as Record<string, string>),
     });
-    ctx.setProp(hostObject, 'flushJson', flush);
-    flush.dispose();
-    const request = ctx.newAsyncifiedFunction('request', async (spec) =>
-      ctx.newString(await host.request(ctx.getString(spec))),
-    );
-    ctx.setProp(hostObject, 'request', request);
-    request.dispose();
-    const sleep = ctx.newAsyncifiedFunction('sleep', async (ms) => {
-      await host.sleep(ctx.getNumber(ms));
+    lean.install(hostObject, 'sample', {
+      args: ['s', 'n', 'n', 'n'],
+      returns: 'v',
+      fn: (metric: string, value: number, tags: number, time: number) =>
+        this.staged.push([metric, value, tagTable[tags]!, time]),
     });
-    ctx.setProp(hostObject, 'sleep', sleep);
-    sleep.dispose();
-    const settle = ctx.newFunction('settle', (kind, json) => {
-      const o = JSON.parse(ctx.getString(json)) as LifecycleOutcome;
-      const k = ctx.getString(kind);
-      if (k === 'iteration') {
+    lean.install(hostObject, 'flushStaged', { args: [], returns: 'v', fn: () => host.flush(this.takeStaged()) });
+    lean.install(hostObject, 'settleIteration', {
+      args: ['s', 'b', 's', 'b'],
+      returns: 'v',
+      fn: (error: string, failed: boolean, aborted: string, wasAborted: boolean) => {
         const done = this.iterationDone;
         this.iterationDone = null;
-        done?.(o);
-      } else {
+        done?.({ samples: this.takeStaged(), error: failed ? error : null, aborted: wasAborted ? aborted : null });
+      },
+    });
+    lean.install(hostObject, 'settleLifecycle', {
+      args: ['s'],
+      returns: 'v',
+      fn: (json: string) => {
+        const o = JSON.parse(json) as Omit<LifecycleOutcome, 'samples'>;
         const done = this.lifecycleDone;
         this.lifecycleDone = null;
-        done?.(o);
-      }
+        done?.({ ...o, samples: this.takeStaged() });
+      },
     });
-    ctx.setProp(hostObject, 'settle', settle);
-    settle.dispose();
     ctx.setProp(ctx.global, '__hostRaw', hostObject);
     hostObject.dispose();
-    // host.flush takes an array in the HostApi; across the boundary it travels as JSON text.
+    // The runtime sees the HostApi (host.flush takes an array); the raw calls stay in this closure.
     this.evalSync(
-      `globalThis.__host = Object.assign({}, __hostRaw, { flush: (s) => __hostRaw.flushJson(JSON.stringify(s)) }); delete globalThis.__hostRaw;`,
+      `(() => {
+        const raw = __hostRaw;
+        delete globalThis.__hostRaw;
+        const emit = (samples) => {
+          raw.beginSamples();
+          const ids = new Map();
+          for (let i = 0; i < samples.length; i++) {
+            const s = samples[i];
+            let id = ids.get(s[2]);
+            if (id === undefined) {
+              id = ids.size;
+              ids.set(s[2], id);
+              raw.tags(JSON.stringify(s[2]));
+            }
+            raw.sample(s[0], s[1], id, s[3]);
+          }
+        };
+        const describe = (e) => (e !== null && typeof e === 'object' && 'message' in e) ? String(e.name || 'Error') + ': ' + String(e.message) + (e.stack ? '\\n' + e.stack : '') : String(e);
+        globalThis.__host = Object.assign({}, raw, { flush: (s) => { emit(s); raw.flushStaged(); } });
+        let run = null;
+        let runJson = '';
+        const settleIteration = (o) => {
+          emit(o.samples);
+          raw.settleIteration(o.error === null ? '' : describe(o.error), o.error !== null, o.aborted === null ? '' : String(o.aborted), o.aborted !== null);
+        };
+        globalThis.__iterate = (inScenario, inInstance, inTest) => {
+          if (runJson !== globalThis.__run) {
+            runJson = globalThis.__run;
+            run = JSON.parse(runJson);
+          }
+          run.iterationInScenario = inScenario;
+          run.iterationInInstance = inInstance;
+          run.iterationInTest = inTest;
+          __rt.iterate(run, settleIteration);
+        };
+        globalThis.__lifecycle = (name, arg) => __rt.lifecycle(name, arg, (o) => {
+          emit(o.samples);
+          raw.settleLifecycle(JSON.stringify({ result: o.result, error: o.error === null ? null : describe(o.error), aborted: o.aborted }));
+        });
+      })();`,
       'host.js',
     );
-    this.evalSync(
-      `globalThis.__iterate = (json) => __rt.iterate(JSON.parse(json), (o) => __host.settle('iteration', JSON.stringify({ samples: o.samples, error: o.error === null ? null : __describe(o.error), aborted: o.aborted })));`,
-      'iterate.js',
-    );
-    this.evalSync(
-      `globalThis.__describe = (e) => (e !== null && typeof e === 'object' && 'message' in e) ? String(e.name || 'Error') + ': ' + String(e.message) + (e.stack ? '\\n' + e.stack : '') : String(e);`,
-      'describe.js',
-    );
+  }
+
+  private takeStaged(): RawSample[] {
+    const s = this.staged;
+    this.staged = [];
+    return s;
   }
 
   private evalSync(code: string, filename: string): void {
@@ -268,32 +304,40 @@ export class QjsVu {
   }
 
   /**
-   * One iteration; resolves when the runtime reports it done (async exec functions included). The order travels as
-   * a global string and the code evaluated is the same short call each time (QuickJS parses it in microseconds).
+   * One iteration; resolves when the runtime reports it done (async exec functions included). The scenario part of
+   * the order crosses (and is parsed by QuickJS) only when it changed; each iteration sends its three numbers.
    */
   async iterate(order: IterationOrder): Promise<IterationOutcome> {
     const done = new Promise<IterationOutcome>((resolve) => (this.iterationDone = resolve));
-    const json = this.ctx.newString(JSON.stringify(order));
-    this.ctx.setProp(this.ctx.global, '__order', json);
-    json.dispose();
-    await this.evalAsync('__iterate(__order)', 'iteration.js');
+    const { iterationInScenario, iterationInInstance, iterationInTest, ...run } = order;
+    const runJson = JSON.stringify(run);
+    if (runJson !== this.runJson) {
+      const json = this.ctx.newString(runJson);
+      this.ctx.setProp(this.ctx.global, '__run', json);
+      json.dispose();
+      this.runJson = runJson;
+    }
+    await this.evalAsync(`__iterate(${iterationInScenario},${iterationInInstance},${iterationInTest})`, 'iteration.js');
     await this.pumpWhile(() => this.iterationDone !== null);
     return done;
   }
 
   async lifecycle(name: string, argJson: string): Promise<LifecycleOutcome> {
     const done = new Promise<LifecycleOutcome>((resolve) => (this.lifecycleDone = resolve));
-    await this.evalAsync(
-      `__rt.lifecycle(${JSON.stringify(name)}, ${JSON.stringify(argJson)}, (o) => __host.settle('lifecycle', JSON.stringify({ result: o.result, samples: o.samples, error: o.error === null ? null : __describe(o.error), aborted: o.aborted })))`,
-      'lifecycle.js',
-    );
+    await this.evalAsync(`__lifecycle(${JSON.stringify(name)}, ${JSON.stringify(argJson)})`, 'lifecycle.js');
     await this.pumpWhile(() => this.lifecycleDone !== null);
     return done;
   }
 
+  /**
+   * Nothing to free one by one: the VU owns its WebAssembly instance and memory, which go with the last reference to
+   * it. (Freeing the QuickJS runtime inside it would abort: JS_FreeRuntime asserts that no object is left, and the
+   * runtime's closures over host functions always are.)
+   */
   dispose(): void {
-    this.ctx.dispose();
-    this.ctx.runtime.dispose();
+    this.iterationDone = null;
+    this.lifecycleDone = null;
+    this.staged = [];
   }
 }
 
