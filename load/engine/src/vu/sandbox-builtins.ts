@@ -16,4 +16,5 @@ export const {
   Math,
   encodeURIComponent,
   Function,
+  Map,
 } = globalThis;

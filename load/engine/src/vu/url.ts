@@ -1,7 +1,7 @@
 // The few URL operations k6/http needs inside the sandbox (cookie matching, redirects, credentials): the sandbox has
 // no URL class (neither the vm context nor QuickJS provides one), so this parses absolute http(s) URLs by RFC 3986's
 // grammar. It never normalises what it does not have to: the text sent stays the text the script wrote.
-import { Number } from './sandbox-builtins.ts';
+import { Map, Number, Object } from './sandbox-builtins.ts';
 
 export interface ParsedUrl {
   /** Lower case, without ':' ('http', 'https'). */
@@ -22,8 +22,21 @@ export interface ParsedUrl {
 
 const ABSOLUTE = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/;
 
+// A request parses its URL several times (credentials, cookies, trust domain, redirects) and a script requests the
+// same few URLs over and over: the parsed forms are kept, frozen, so one caller cannot change another's.
+const parsed = new Map<string, Readonly<ParsedUrl> | undefined>();
+const PARSED_KEPT = 256;
+
 /** An absolute http(s) URL, or undefined when `text` is not one. */
-export function parseUrl(text: string): ParsedUrl | undefined {
+export function parseUrl(text: string): Readonly<ParsedUrl> | undefined {
+  if (parsed.has(text)) return parsed.get(text);
+  const u = parseUrlUncached(text);
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(text, u === undefined ? u : Object.freeze(u));
+  return u;
+}
+
+function parseUrlUncached(text: string): ParsedUrl | undefined {
   const m = ABSOLUTE.exec(text);
   if (!m) return undefined;
   const scheme = m[1]!.toLowerCase();
@@ -60,6 +73,7 @@ export function formatUrl(u: ParsedUrl): string {
 
 /** `text` with its `user:password@` removed and nothing else changed (tags and the sent URL stay as written). */
 export function withoutCredentials(text: string): string {
+  if (!text.includes('@')) return text;
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(text);
   if (!m) return text;
   const at = m[2]!.lastIndexOf('@');
