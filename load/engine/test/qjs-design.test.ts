@@ -62,3 +62,17 @@ test('qjs design: a blocking call too deep for the asyncify buffer interrupts th
   assert.equal(deep.stderr.match(/QuickJS instance aborted/g)?.length, 3, deep.stderr);
   assert.match(deep.stderr, /the iteration is interrupted and the VU re-created/);
 });
+
+test('qjs design: VUs started from the runtime image each have their own Math.random sequence', async () => {
+  for (const design of ['threads', 'qjs'] as const) {
+    const r = await onDesign(design, () => runFixture('vu-random.ts'));
+    const lines = [...`${r.stdout}\n${r.stderr}`.matchAll(/random vu=(\d+) ok=(\w+) values=([\d.,e-]+)/g)];
+    assert.equal(lines.length, 6, `${design}: one line per VU\n${r.stderr}`);
+    assert.ok(
+      lines.every((m) => m[2] === 'true'),
+      `${design}: every value a number in [0, 1)`,
+    );
+    const values = lines.flatMap((m) => m[3]!.split(','));
+    assert.equal(new Set(values).size, values.length, `${design}: no two values alike\n${values.join('\n')}`);
+  }
+});

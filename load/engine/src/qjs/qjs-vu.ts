@@ -9,7 +9,9 @@ import { newQuickJSAsyncWASMModuleFromVariant, newVariant } from 'quickjs-emscri
 import asyncifyVariant from '@jitl/quickjs-wasmfile-release-asyncify';
 import type { IterationOrder } from '../protocol.ts';
 import type { HostApi, RawSample } from '../vu/host-api.ts';
+import { randomBytes } from 'node:crypto';
 import { LeanCalls, leanSuspensions, type LeanFunction } from './lean-calls.ts';
+import { RuntimeImage, writtenPages, type VuMemory } from './runtime-image.ts';
 
 /** The host side of a VU: HostApi with its two blocking calls as promises (awaited while the VU is suspended). */
 export interface AsyncHost extends Omit<HostApi, 'request' | 'sleep'> {
@@ -36,6 +38,9 @@ export interface VuIdentity {
 }
 
 let wasm: WebAssembly.Module | undefined;
+
+/** This thread's runtime images (runtime-image.ts), by the host calls installed and the runtime's code. */
+const runtimeImages = new Map<string, RuntimeImage>();
 
 /** The compiled module this thread's VUs instantiate (each a fresh memory): set once from the thread's data. */
 export function useWasmModule(module: WebAssembly.Module): void {
@@ -95,8 +100,19 @@ export class QjsVu {
     runtime.setMaxStackSize(0);
     const ctx = runtime.newContext();
     const vu = new QjsVu(module, ctx);
-    vu.installHost(host);
-    vu.evalSync(runtimeCode, 'k6-runtime.js');
+    const installed = vu.installHost(host);
+    const memory = (module as unknown as { module: VuMemory }).module;
+    const key = `${installed.join(',')}\n${runtimeCode}`;
+    const image = runtimeImages.get(key);
+    if (image !== undefined) {
+      image.restore(memory);
+    } else {
+      const before = writtenPages(memory.HEAPU8);
+      vu.evalSync(runtimeCode, 'k6-runtime.js');
+      runtimeImages.set(key, RuntimeImage.capture(before, memory));
+    }
+    const seed = new Int32Array(randomBytes(16).buffer);
+    vu.evalSync(`__reseedRandom(${seed.join(',')})`, 'seed.js');
     vu.evalSync(
       `globalThis.__rt = __k6RuntimeFactory(__host, ${JSON.stringify(id)}); delete globalThis.__k6RuntimeFactory;`,
       'init.js',
@@ -113,14 +129,17 @@ export class QjsVu {
     return vu;
   }
 
-  private installHost(host: AsyncHost): void {
+  /** Installs the host calls and the glue around them; returns the names installed (the runtime image's key). */
+  private installHost(host: AsyncHost): string[] {
     const ctx = this.ctx;
+    const installed: string[] = [];
     const lean = new LeanCalls(ctx);
     const hostObject = ctx.newObject();
     for (const [name, signature] of Object.entries(hostSignatures)) {
       const fn = (host as unknown as Record<string, ((...args: never[]) => unknown) | undefined>)[name];
       if (fn === undefined) continue; // an optional call this host does not offer (the runtime checks for it)
       lean.install(hostObject, name, { ...signature, fn: fn.bind(host) });
+      installed.push(name);
     }
     // Samples cross one call each, their tags once per distinct tags object (an http request's nine samples share
     // one): QuickJS's JSON.stringify of an iteration's samples cost more than the rest of a request.
@@ -196,6 +215,24 @@ export class QjsVu {
           run.iterationInTest = inTest;
           __rt.iterate(run, settleIteration);
         };
+        // Math.random with a state of its own per VU, seeded from the host's CSPRNG (xoshiro128**): QuickJS seeds
+        // its own from the clock, which VUs created together share and a runtime image would copy.
+        let s0 = 1, s1 = 2, s2 = 3, s3 = 4;
+        const rotl = (x, k) => (x << k) | (x >>> (32 - k));
+        const next = () => {
+          const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+          const t = s1 << 9;
+          s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+          return r >>> 0;
+        };
+        Object.defineProperty(Math, 'random', {
+          value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; },
+          writable: true, configurable: true, enumerable: false,
+        });
+        globalThis.__reseedRandom = (a, b, c, d) => {
+          s0 = a | 0; s1 = b | 0; s2 = c | 0; s3 = d | 0;
+          if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+        };
         globalThis.__lifecycle = (name, arg) => __rt.lifecycle(name, arg, (o) => {
           emit(o.samples);
           raw.settleLifecycle(JSON.stringify({ result: o.result, error: o.error === null ? null : describe(o.error), aborted: o.aborted }));
@@ -203,6 +240,7 @@ export class QjsVu {
       })();`,
       'host.js',
     );
+    return installed;
   }
 
   private takeStaged(): RawSample[] {
@@ -277,6 +315,11 @@ export class QjsVu {
       await this.runJobs();
       if (!more) return;
     }
+  }
+
+  /** Warm-up requests through the whole request path (runtime.warmUp): they reach no network, and no sample. */
+  async warmUp(rounds: number): Promise<void> {
+    await this.evalAsync(`__rt.warmUp(${rounds})`, 'warm-up.js');
   }
 
   optionsJson(): string {
