@@ -138,7 +138,7 @@ export class HostedVu {
   tryStart(iterationInInstance: number, iterationInTest: number): boolean {
     if (this.dead || this.running || this.pendingLoop === null) return false;
     this.starting = true;
-    this.send({ t: 'start', vu: this.id, iterationInInstance, iterationInTest });
+    this.host.start(this.id, iterationInInstance, iterationInTest);
     return true;
   }
 
@@ -175,9 +175,25 @@ export class HostedVu {
 class HostThread {
   readonly vus = new Map<number, HostedVu>();
   lag: EventLoopLag | undefined;
+  private starts: number[] = [];
   constructor(readonly worker: Worker) {}
+
+  /** Any message goes after the starts queued before it. */
   post(msg: MainToHost): void {
+    this.flushStarts();
     this.worker.postMessage(msg);
+  }
+
+  /** Arrival-rate starts leave together at the end of the scheduler's tick: one message per thread, not per start. */
+  start(vu: number, iterationInInstance: number, iterationInTest: number): void {
+    if (this.starts.length === 0) queueMicrotask(() => this.flushStarts());
+    this.starts.push(vu, iterationInInstance, iterationInTest);
+  }
+
+  private flushStarts(): void {
+    if (this.starts.length === 0) return;
+    this.worker.postMessage({ t: 'starts', list: this.starts } satisfies MainToHost);
+    this.starts = [];
   }
 }
 
@@ -234,6 +250,9 @@ export class HostPool extends ExecutionCounters {
           return;
         case 'lag':
           thread.lag = { p99Ms: msg.p99Ms, maxMs: msg.maxMs };
+          return;
+        case 'iterDones':
+          for (const vu of msg.vus) thread.vus.get(vu)?.receive({ t: 'iterDone', vu });
           return;
         default:
           thread.vus.get(msg.vu)?.receive(msg);

@@ -31,7 +31,8 @@ export type MainToHost =
   | { t: 'spawn'; vu: number; idInTest: number; cells: SharedArrayBuffer }
   | { t: 'insecure'; value: boolean }
   | { t: 'serve'; vu: number; run: ScenarioRun }
-  | { t: 'start'; vu: number; iterationInInstance: number; iterationInTest: number }
+  /** Arrival-rate starts, batched per scheduling tick: [vu, iterationInInstance, iterationInTest] repeated. */
+  | { t: 'starts'; list: number[] }
   | { t: 'loop'; vu: number; run: ScenarioRun; loop: LoopSpec }
   | { t: 'stop'; vu: number }
   | { t: 'setData'; vu: number; data: string }
@@ -49,6 +50,8 @@ export type HostToMain =
     }
   | { t: 'initError'; vu: number; message: string }
   | { t: 'iterDone'; vu: number }
+  /** Arrival-rate iterations ended, batched per event-loop turn (main receives each as an iterDone). */
+  | { t: 'iterDones'; vus: number[] }
   | { t: 'loopDone'; vu: number }
   | { t: 'killed'; vu: number }
   | {

@@ -32,8 +32,22 @@ useWasmModule(wd.wasm);
 
 let pending: RawSample[] = [];
 
+/** Any message goes after the iteration ends reported before it. */
 function post(msg: HostToMain): void {
+  flushDone();
   port.postMessage(msg);
+}
+
+// Arrival-rate iterations that ended, reported once per event-loop turn rather than one message each.
+let doneVus: number[] = [];
+function iterDone(vu: number): void {
+  if (doneVus.length === 0) setImmediate(flushDone);
+  doneVus.push(vu);
+}
+function flushDone(): void {
+  if (doneVus.length === 0) return;
+  port.postMessage({ t: 'iterDones', vus: doneVus } satisfies HostToMain);
+  doneVus = [];
 }
 
 function flush(): void {
@@ -75,7 +89,27 @@ interface HostedVu {
   recreate: () => Promise<void>;
 }
 
+/**
+ * k6's sleep lasts at least its duration; a Node timer can fire a fraction of a millisecond early (it counts from the
+ * event loop's cached clock), so it is re-armed until the time has really passed.
+ */
+function sleepAtLeast(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const left = until - performance.now();
+      if (left <= 0) resolve();
+      else setTimeout(check, Math.max(1, Math.ceil(left)));
+    };
+    setTimeout(check, ms);
+  });
+}
+
 const vus = new Map<number, HostedVu>();
+let warmedUp = false;
+/** ~0.5 s of one core per host thread; three alternated 2,000 it/s runs dropped 498-748 iterations with it and
+ *  657-979 without (docs/benchmarks/2026-12-engine-qjs.md). */
+const WARM_UP_ROUNDS = 2000;
 const sharedArrays: Record<string, string> = { ...wd.sharedArrays };
 
 function hostFor(h: HostedVu, declared: MetricDeclaration[]): AsyncHost {
@@ -88,7 +122,7 @@ function hostFor(h: HostedVu, declared: MetricDeclaration[]): AsyncHost {
           : await Promise.all(specs.map((s) => perform(h.pool, s)));
       return JSON.stringify(results);
     },
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms) => sleepAtLeast(ms),
     flush(samples) {
       for (const s of samples) pending.push(s);
     },
@@ -130,6 +164,12 @@ async function spawn(id: number, idInTest: number, cells: SharedArrayBuffer): Pr
   try {
     h.vu = await QjsVu.create(hostFor(h, declared), identity, wd.runtimeCode, wd.scriptCode);
     h.initPhase = false;
+    // The thread's first VU runs the request path before the clock starts: V8 compiles this thread's hot code and
+    // tiers up the WebAssembly then, not in the test's first seconds (arrival-rate runs dropped iterations there).
+    if (!warmedUp && id > 0) {
+      warmedUp = true;
+      await h.vu.warmUp(WARM_UP_ROUNDS);
+    }
     post({
       t: 'ready',
       vu: id,
@@ -257,7 +297,7 @@ async function start(h: HostedVu, numbers: [number, number]): Promise<void> {
   if (run === null) return;
   const goOn = await runIteration(h, run, numbers);
   if (h.killed) return;
-  post({ t: 'iterDone', vu: h.id });
+  iterDone(h.id);
   if (!goOn || h.stopping) endServe(h);
 }
 
@@ -297,15 +337,20 @@ port.on('message', (msg: MainToHost) => {
     setInsecureSkipTLSVerify(msg.value);
     return;
   }
+  if (msg.t === 'starts') {
+    const l = msg.list;
+    for (let i = 0; i < l.length; i += 3) {
+      const h = vus.get(l[i]!);
+      if (h?.vu !== undefined) void start(h, [l[i + 1]!, l[i + 2]!]);
+    }
+    return;
+  }
   const h = vus.get(msg.vu);
   if (h === undefined || h.vu === undefined) return;
   switch (msg.t) {
     case 'serve':
       h.stopping = false;
       h.serving = msg.run;
-      break;
-    case 'start':
-      void start(h, [msg.iterationInInstance, msg.iterationInTest]);
       break;
     case 'loop':
       void loop(h, msg.run, msg.loop);
