@@ -282,6 +282,8 @@ export class QjsVu {
       async: true,
     });
     for (;;) {
+      // Most calls leave no job: asking is a plain call, running one an asynchronous one.
+      if (rt.ffi.QTS_IsJobPending(rt.rt.value) === 0) return;
       const out = rt.memory.newMutablePointerArray(1);
       const valuePtr = await this.executeJob(rt.rt.value, 1, out.value.ptr);
       // Read the context pointer through a fresh view: the call may have grown (and so detached) the memory.
@@ -387,7 +389,7 @@ export class QjsVu {
 /** The internals of quickjs-emscripten's runtime that runJobs needs (not in its public types). */
 interface JobRuntime {
   rt: { value: number };
-  ffi: { QTS_FreeValuePointerRuntime(rt: number, value: number): void };
+  ffi: { QTS_FreeValuePointerRuntime(rt: number, value: number): void; QTS_IsJobPending(rt: number): number };
   memory: { newMutablePointerArray(n: number): { value: { ptr: number }; dispose(): void } };
   module: {
     HEAPU8: Uint8Array;
