@@ -21,7 +21,7 @@ import { buildSummary, legacyExport, textSummary, type CheckTally, type SummaryD
 import { evaluate, evaluateForAbort, parseThresholds, thresholdsWithoutSamples, type Threshold } from './thresholds.ts';
 import type { RawSample } from './vu/host-api.ts';
 import { VuPool, type EnginePool, type EngineVu as Vu } from './vu-pool.ts';
-import { HostPool } from './qjs/host-pool.ts';
+import { engineDesign, HostPool, hostThreadCount } from './qjs/host-pool.ts';
 
 /** Timing error the second design may add to a measured latency before the summary warns (issue 18: 1 ms). */
 const LAG_BUDGET_MS = 1;
@@ -136,7 +136,8 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   let code: Awaited<ReturnType<typeof loadEngineCode>>;
   // K6_ENGINE_DESIGN=qjs: the second design (many QuickJS VUs per host thread, issue 18), still being brought to
   // parity; the thread-per-VU design stays the default until it is.
-  const design = process.env['K6_ENGINE_DESIGN'] === 'qjs' ? 'qjs' : 'threads';
+  const design = engineDesign(process.env);
+  if (design === 'qjs') hostThreadCount(process.env);
   try {
     bundle = await unlessStopped(bundleScript(o.script, { offline: o.offline === true }), 'init');
     code = await unlessStopped(loadEngineCode(design), 'init');

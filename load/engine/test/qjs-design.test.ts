@@ -76,3 +76,17 @@ test('qjs design: VUs started from the runtime image each have their own Math.ra
     assert.equal(new Set(values).size, values.length, `${design}: no two values alike\n${values.join('\n')}`);
   }
 });
+
+test('a design or host-thread count the engine does not know is one line naming the variable, exit 104', async () => {
+  const design = await onDesign('fast' as 'qjs', () => runFixture('vu-random.ts'));
+  assert.equal(design.exitCode, 104);
+  assert.match(design.error, /^K6_ENGINE_DESIGN="fast" is not an engine design: use threads \(the default\) or qjs$/);
+  process.env['ENGINE_HOST_THREADS'] = 'two';
+  try {
+    const threads = await onDesign('qjs', () => runFixture('vu-random.ts'));
+    assert.equal(threads.exitCode, 104);
+    assert.match(threads.error, /^ENGINE_HOST_THREADS="two" is not a thread count/);
+  } finally {
+    delete process.env['ENGINE_HOST_THREADS'];
+  }
+});

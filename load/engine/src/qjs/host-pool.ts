@@ -1,6 +1,7 @@
 // Main's side of the second engine design: T host threads (host-thread.ts), VUs placed round-robin on them, each VU
 // seen by the executors through the same interface as a thread-per-VU VU (vu-pool.ts), so executors, thresholds,
 // summary and outputs are shared by both designs.
+import { invalidConfig } from '../errors.ts';
 import { ExecutionCounters } from '../execution-state.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,10 +11,23 @@ import type { LoopSpec, MainToVu, ScenarioRun } from '../protocol.ts';
 import { extraArgv, type LifecycleOutcome, type PoolHooks, type PoolSettings, type ReadyInfo } from '../vu-pool.ts';
 import { VU_CELL, VU_CELLS, type HostThreadData, type HostToMain, type MainToHost } from './host-protocol.ts';
 
+/** K6_ENGINE_DESIGN: 'threads' (default) or 'qjs'; anything else is a one-line error, not a silent default. */
+export function engineDesign(env: NodeJS.ProcessEnv): 'threads' | 'qjs' {
+  const v = env['K6_ENGINE_DESIGN'];
+  if (v === undefined || v === '' || v === 'threads') return 'threads';
+  if (v === 'qjs') return 'qjs';
+  throw invalidConfig(`K6_ENGINE_DESIGN="${v}" is not an engine design: use threads (the default) or qjs`);
+}
+
 /** Host threads: one per core, or ENGINE_HOST_THREADS (e.g. cores - 1 when the target shares the machine). */
 export function hostThreadCount(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env['ENGINE_HOST_THREADS']);
-  return Number.isInteger(n) && n > 0 ? n : Math.max(1, availableParallelism());
+  const v = env['ENGINE_HOST_THREADS'];
+  if (v === undefined || v === '') return Math.max(1, availableParallelism());
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw invalidConfig(`ENGINE_HOST_THREADS="${v}" is not a thread count: use a whole number from 1 to 256`);
+  }
+  return n;
 }
 
 export interface EventLoopLag {
