@@ -39,3 +39,7 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
 });
+// The benchmark holds this process's stdin: when the benchmark dies (killed, crashed), the pipe closes and so does
+// this endpoint, instead of serving on as an orphan.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
