@@ -32,7 +32,12 @@ export interface HttpRequestSpec {
   bodyIsB64: boolean;
   timeoutMs: number;
   responseType: 'text' | 'binary' | 'none';
+  /** params.compression: the body is compressed with each, in order, and Content-Encoding names them. */
+  compression?: RequestCompression[];
 }
+
+/** The request-body codings params.compression accepts (k6 also has zstd, which Node 20's zlib lacks). */
+export type RequestCompression = 'gzip' | 'deflate' | 'br';
 
 export interface HttpTimings {
   duration: number;

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../src/errors.ts';
@@ -18,13 +19,38 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Routes: /ok JSON, /status/N, /slow/MS, /echo (method, headers, body), /stall toggled by /stall-on /stall-off. */
+/** A request body with its Content-Encoding undone, codings last-applied first (the test server's /decoded). */
+function decoded(raw: Buffer, encoding: string | undefined): { encoding: string; bytes: number; body: string } {
+  let out = raw;
+  const codings = (encoding ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  for (const c of [...codings].reverse()) {
+    out =
+      c === 'gzip'
+        ? gunzipSync(out)
+        : c === 'deflate'
+          ? inflateSync(out)
+          : c === 'br'
+            ? brotliDecompressSync(out)
+            : out;
+  }
+  return { encoding: encoding ?? '', bytes: raw.byteLength, body: out.toString() };
+}
+
+/** Routes: /ok JSON, /status/N, /slow/MS, /echo (method, headers, body), /decoded (the body decompressed), /stall
+ * toggled by /stall-on /stall-off. */
 export async function startServer(): Promise<TestServer> {
   let hits = 0;
   const server: Server = createServer((req, res) => {
     hits++;
     let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+      chunks.push(c);
+    });
     req.on('end', () => {
       const url = req.url ?? '/';
       const json = (status: number, payload: unknown) => {
@@ -36,6 +62,7 @@ export async function startServer(): Promise<TestServer> {
       if (status) json(Number(status[1]), { status: Number(status[1]) });
       else if (slow) setTimeout(() => json(200, { slept: Number(slow[1]) }), Number(slow[1]));
       else if (url.startsWith('/echo')) json(200, { method: req.method, headers: req.headers, body, url });
+      else if (url.startsWith('/decoded')) json(200, decoded(Buffer.concat(chunks), req.headers['content-encoding']));
       else json(200, { ok: true, nested: { list: [1, 2, 3] } });
     });
   });

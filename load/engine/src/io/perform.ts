@@ -2,7 +2,8 @@
 // both engine designs (the thread-per-VU design's I/O thread, the many-VUs-per-thread design's host threads). Errors
 // become k6's error strings and codes; proxies follow config/proxy.ts.
 import { performance } from 'node:perf_hooks';
-import { WARM_UP_METHOD, type HttpRequestSpec, type HttpResult } from '../protocol.ts';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { WARM_UP_METHOD, type HttpRequestSpec, type HttpResult, type RequestCompression } from '../protocol.ts';
 import {
   anyProxy,
   proxyAuthorization,
@@ -178,6 +179,25 @@ function toResult(spec: HttpRequestSpec, r: RawResponse): HttpResult {
   };
 }
 
+const COMPRESS: Record<RequestCompression, (b: Buffer) => Buffer> = {
+  gzip: (b) => gzipSync(b),
+  // HTTP's "deflate" is the zlib format (RFC 9110 8.4.1.2), as Go's compress/zlib writes it for k6.
+  deflate: (b) => deflateSync(b),
+  br: (b) => brotliCompressSync(b),
+};
+
+/** params.compression: the body compressed with each coding in order, Content-Encoding naming them (k6's behaviour). */
+function compressed(
+  body: Buffer | null,
+  headers: Record<string, string>,
+  codings: RequestCompression[] | undefined,
+): { body: Buffer | null; headers: Record<string, string> } {
+  if (body === null || codings === undefined || codings.length === 0) return { body, headers };
+  let out = body;
+  for (const c of codings) out = COMPRESS[c](out);
+  return { body: out, headers: { ...headers, 'Content-Encoding': codings.join(', ') } };
+}
+
 export async function perform(pool: ConnectionPool, spec: HttpRequestSpec): Promise<HttpResult> {
   const t0 = performance.now();
   if (spec.method === WARM_UP_METHOD) {
@@ -192,9 +212,10 @@ export async function perform(pool: ConnectionPool, spec: HttpRequestSpec): Prom
     return failed(spec, `invalid URL "${spec.url}": ${(e as Error).message}`, 1020, t0);
   }
   if (proxyProblem !== '') return failed(spec, proxyProblem, 1000, t0);
-  const body = spec.body === null ? null : spec.bodyIsB64 ? Buffer.from(spec.body, 'base64') : Buffer.from(spec.body);
+  const raw = spec.body === null ? null : spec.bodyIsB64 ? Buffer.from(spec.body, 'base64') : Buffer.from(spec.body);
+  const { body, headers } = compressed(raw, spec.headers, spec.compression);
   const proxy = routeFor(spec.url, url);
-  const req = { method: spec.method, url, headers: spec.headers, body, timeoutMs: spec.timeoutMs, insecure, proxy };
+  const req = { method: spec.method, url, headers, body, timeoutMs: spec.timeoutMs, insecure, proxy };
   for (let attempt = 0; ; attempt++) {
     try {
       return toResult(spec, await pool.request(req));

@@ -1,6 +1,6 @@
 // k6/http's side of a request before it is sent: the script's url, body and params turned into the spec the I/O
 // thread performs, plus the tags its samples will carry and the response callback that judges it.
-import type { HttpRequestSpec } from '../../protocol.ts';
+import type { HttpRequestSpec, RequestCompression } from '../../protocol.ts';
 import { toB64 } from '../base64.ts';
 import { baseTags, withUserTags } from '../samples.ts';
 import { encodeObjectBody } from '../multipart.ts';
@@ -44,6 +44,28 @@ function parseTimeout(t: unknown): number {
   const n = Number(m[1]);
   const unit = m[2] ?? 'ms';
   return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60000 : 3600000);
+}
+
+/** params.compression: '', 'gzip', 'deflate', 'br' or a comma-separated list of them (applied in that order). */
+function parseCompression(value: unknown, headers: Record<string, string>): RequestCompression[] {
+  if (value === undefined || value === null || value === '') return [];
+  const codings = String(value)
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  for (const c of codings) {
+    if (c === 'zstd')
+      throw new Error('params.compression "zstd" is not available on the local engine: use gzip, deflate or br');
+    if (c !== 'gzip' && c !== 'deflate' && c !== 'br') {
+      throw new Error(
+        `params.compression "${c}" is not a compression: use gzip, deflate, br or a comma-separated list of them`,
+      );
+    }
+  }
+  if (codings.length > 0 && Object.keys(headers).some((h) => h.toLowerCase() === 'content-encoding')) {
+    throw new Error('params.compression and a Content-Encoding header together: set one or the other');
+  }
+  return codings as RequestCompression[];
 }
 
 /** `defaultCallback` is the one http.setResponseCallback set; params.responseCallback overrides it. */
@@ -107,6 +129,7 @@ export function prepareRequest(
       timeoutMs: parseTimeout(p['timeout']),
       // The I/O thread reads anything but 'binary' and 'none' as text.
       responseType: p['responseType'] === 'binary' || p['responseType'] === 'none' ? p['responseType'] : 'text',
+      compression: parseCompression(p['compression'], headers),
     },
     tags,
     callback,
