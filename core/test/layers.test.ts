@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
 import { repoRoot } from '../../config/index.ts';
+import { k6SafeCore } from '../k6-safe.ts';
 
 /** The parts: each may import config/, core/ and itself, and another part only through an edge listed below. */
 const parts = ['contract', 'load', 'reference', 'reports', 'tools', 'bench', '.github'] as const;
@@ -52,7 +53,6 @@ const allowedIntoRoot: readonly (readonly [from: string, to: string, why: string
 
 /** The k6 side of load/: k6 runs these, so they import k6 modules, each other, and core's k6-safe files (no Node). */
 const k6Side = ['load/lib/', 'load/scenarios/'];
-const k6SafeCore = ['core/errors.ts', 'core/redact.ts'];
 const k6SideMayImport = ['load/lib/', 'load/scenarios/', ...k6SafeCore];
 
 interface Edge {

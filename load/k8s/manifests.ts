@@ -3,6 +3,7 @@
 // scripts' relative imports and open() paths work unchanged), a results volume, and a reader Pod to copy results out.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { k6SafeCore } from '../../core/k6-safe.ts';
 import { metricsFileName } from '../../core/layout.ts';
 
 /**
@@ -35,8 +36,8 @@ export interface PackagedFile {
 }
 
 /**
- * The files a run needs: every k6 script under load/scenarios and load/lib, the one module of core/ they import (the
- * UserError root, free of Node imports), and the JSON the scripts open().
+ * The files a run needs: every k6 script under load/scenarios and load/lib, the modules of core/ they import
+ * (k6SafeCore), and the JSON the scripts open().
  */
 export function collectFiles(repoRoot: string): PackagedFile[] {
   const list = (dir: string, ext: string): string[] => {
@@ -49,8 +50,7 @@ export function collectFiles(repoRoot: string): PackagedFile[] {
     ...list('load/scenarios', '.ts'),
     ...list('load/lib', '.ts'),
     ...list('load/lib', '.js'), // the response validator generated from the pinned spec
-    'core/errors.ts',
-    'core/redact.ts',
+    ...k6SafeCore,
     'config/profiles.json',
     'config/slo.json',
   ];

@@ -6,6 +6,7 @@ import { check } from 'k6';
 import encoding from 'k6/encoding';
 import http from 'k6/http';
 import { Rate } from 'k6/metrics';
+import { CREDENTIAL, CREDENTIAL_TAG, LOGIN_NAME } from '../../core/login-tags.ts';
 import { redactText } from '../../core/redact.ts';
 import type { Account } from './accounts.ts';
 import { checkCookieSession } from './cookie-session.ts';
@@ -47,7 +48,7 @@ export function login(
   });
   const res = http.post(loginUrl(baseUrl), body, {
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    tags: { name: 'login', credential: wrongPassword ? 'wrong' : 'valid' },
+    tags: { name: LOGIN_NAME, [CREDENTIAL_TAG]: wrongPassword ? CREDENTIAL.wrong : CREDENTIAL.valid },
     responseCallback: wrongPassword ? expectRejection : expectSuccess,
   });
   undocumentedStatus.add(isUndocumentedStatus(res.status), { status: String(res.status) });

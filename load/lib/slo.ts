@@ -3,6 +3,7 @@
 import { LoadInputError } from './input-error.ts';
 import type { Profile } from './profiles.ts';
 import { firstLine, isRecord, scheduledIterations } from './profiles.ts';
+import { ofLogins } from '../../core/login-tags.ts';
 
 export interface SloValues {
   /** p95 / p99 of http_req_duration for login requests, in ms (strictly below). */
@@ -49,7 +50,7 @@ export interface ObjectThreshold {
   delayAbortEval?: string;
 }
 
-export const loginMetric = 'http_req_duration{name:login}';
+export const loginMetric = ofLogins('http_req_duration');
 export const undocumentedStatusMetric = 'login_undocumented_status';
 /** Rate over every login response: 1 when it matches the pinned contract (load/lib/login-contract.ts). */
 export const contractOkMetric = 'login_contract_ok';
@@ -131,7 +132,7 @@ export function objectivesFor(slo: SloFile, profile: Profile): Objective[] {
     },
     {
       id: 'error-rate',
-      metric: 'http_req_failed{name:login}',
+      metric: ofLogins('http_req_failed'),
       expression: `rate<${v.errorRateMax}`,
       description: `under ${percent(v.errorRateMax)} of logins get an unexpected response (not 200; 401 if the password was wrong on purpose)`,
       abortable: true,
@@ -173,7 +174,7 @@ export function objectivesFor(slo: SloFile, profile: Profile): Objective[] {
     },
     {
       id: 'min-samples',
-      metric: 'http_reqs{name:login}',
+      metric: ofLogins('http_reqs'),
       expression: `count>=${minSamples}`,
       description: `at least ${minSamples} login requests were measured, so an empty or stalled run cannot pass`,
       abortable: false,

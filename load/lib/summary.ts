@@ -5,6 +5,7 @@ import { contractOkMetric, identityOkMetric } from './slo.ts';
 import type { Objective } from './slo.ts';
 import { allChecks, type MetricSummary, type SummaryData } from './summary-data.ts';
 import { tryParseThreshold } from './thresholds.ts';
+import { ofLogins } from '../../core/login-tags.ts';
 
 export interface RunContext {
   readonly runId: string;
@@ -148,17 +149,17 @@ export function observedValue(summary: MetricSummary, expression: string): strin
 function keyMetrics(data: SummaryData): [string, string][] {
   const out: [string, string][] = [];
   const m = data.metrics;
-  const trend = m['http_req_duration{name:login}'] ?? m.http_req_duration;
+  const trend = m[ofLogins('http_req_duration')] ?? m.http_req_duration;
   if (trend !== undefined) {
     const v = trend.values;
     const stats = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'].filter((s) => v[s] !== undefined);
     out.push([
-      m['http_req_duration{name:login}'] ? 'http_req_duration{name:login}' : 'http_req_duration',
+      m[ofLogins('http_req_duration')] ? ofLogins('http_req_duration') : 'http_req_duration',
       stats.map((s) => `${s}=${ms(v[s] ?? 0)}`).join(' '),
     ]);
   }
   for (const name of [
-    'http_req_failed{name:login}',
+    ofLogins('http_req_failed'),
     'login_undocumented_status',
     contractOkMetric,
     identityOkMetric,
@@ -170,7 +171,7 @@ function keyMetrics(data: SummaryData): [string, string][] {
       out.push([name, `${((rate.rate ?? 0) * 100).toFixed(2)}% (${rate.passes ?? 0} of ${total})`]);
     }
   }
-  for (const name of ['http_reqs{name:login}', 'http_reqs', 'iterations', 'dropped_iterations']) {
+  for (const name of [ofLogins('http_reqs'), 'http_reqs', 'iterations', 'dropped_iterations']) {
     const counter = m[name]?.values;
     if (counter !== undefined) out.push([name, `${counter.count ?? 0} (${round(counter.rate ?? 0)}/s)`]);
   }

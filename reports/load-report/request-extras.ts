@@ -3,10 +3,11 @@
 // timing tells an attacker which passwords are right), and dropped iterations over time (the open model's
 // saturation signal: an arrival found no free VU). Memory is bounded: a few tag values, and at most maxBuckets time
 // buckets whose width doubles as the run grows, like the timeline's.
+import { CREDENTIAL_TAG } from '../../core/login-tags.ts';
 import { Distribution } from '../lib/distribution.ts';
 
 /** Tags whose values split the requests in the report; the load script sets `credential` on every login. */
-export const splitTags = ['credential'] as const;
+export const splitTags = [CREDENTIAL_TAG] as const;
 const MAX_VALUES = 20;
 
 export interface TagGroup {
