@@ -6,6 +6,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { addFormats } from './spec.ts';
 import type { LoadedSpec } from './spec.ts';
 import { describeValue } from '../../core/redact.ts';
+import { jsonPath, pointerSegments } from '../../core/json-path.ts';
 
 export interface HttpResponseLike {
   readonly status: number;
@@ -263,7 +264,7 @@ export class ResponseValidator {
   }
 
   private toViolation(error: ErrorObject, schemaPointer: string, root: unknown): Violation {
-    const segments = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map(unescapePointer);
+    const segments = pointerSegments(error.instancePath);
     const params = error.params as Record<string, unknown>;
     const located = this.locate(schemaPointer, segments);
     const schemaPath = located === undefined ? `(${error.schemaPath})` : `#${located}/${error.keyword}`;
@@ -392,7 +393,7 @@ export class ResponseValidator {
 
   private get(pointer: string): unknown {
     let node: unknown = this.spec.doc;
-    for (const segment of pointer.split('/').slice(1).map(unescapePointer)) {
+    for (const segment of pointerSegments(pointer)) {
       if (typeof node !== 'object' || node === null) return undefined;
       node = (node as Record<string, unknown>)[segment];
     }
@@ -499,21 +500,8 @@ function valueAt(root: unknown, segments: readonly string[]): unknown {
   return node;
 }
 
-/** `$.session.devices[0].ip_address` */
-export function jsonPath(segments: readonly string[]): string {
-  return segments.reduce(
-    (acc, s) =>
-      /^\d+$/.test(s) ? `${acc}[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `${acc}.${s}` : `${acc}[${JSON.stringify(s)}]`,
-    '$',
-  );
-}
-
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /** One line per violation, for assertion messages. */

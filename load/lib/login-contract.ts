@@ -6,6 +6,7 @@ import { jsonObject } from './login-checks.ts';
 import { isRecord } from './profiles.ts';
 import { responseSchemas } from './login-response-validator.js';
 import type { SchemaError } from './login-response-validator.js';
+import { jsonPath, pointerSegments } from '../../core/json-path.ts';
 
 /** At most this many problems are listed per response: enough to fix it, short enough for a tag or a table cell. */
 const maxProblems = 3;
@@ -40,16 +41,10 @@ export function contractProblems(status: number, contentType: string, body: unkn
 
 /** `$.session.expires_at: must match format "date-time"`, paths as the contract suite prints them. */
 function describeSchemaError(error: SchemaError): string {
-  const segments = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/');
+  const segments = pointerSegments(error.instancePath);
   const missing = error.params.missingProperty;
   if (error.keyword === 'required' && typeof missing === 'string') segments.push(missing);
-  const path = segments
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce(
-      (p, s) =>
-        /^\d+$/.test(s) ? `${p}[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `${p}.${s}` : `${p}[${JSON.stringify(s)}]`,
-      '$',
-    );
+  const path = jsonPath(segments);
   return error.keyword === 'required'
     ? `${path}: is required but missing`
     : `${path}: ${error.message ?? error.keyword}`;
