@@ -9,7 +9,14 @@ import type { Registry } from './metrics.ts';
 import type { Threshold } from './thresholds.ts';
 import type { RawSample } from './vu/host-api.ts';
 
+/** Lines waiting in memory for the disk (or the compressor) past this are worth a warning: the run goes on, but a
+ *  disk slower than the samples come would otherwise grow the engine's memory silently until it runs out. */
+export const BACKLOG_WARN_BYTES = 128 << 20;
+
 export class JsonOutput {
+  /** The most bytes that waited in memory to be written, over the run. */
+  peakBacklog = 0;
+  private warned = false;
   /** Where lines go: the file, or the gzip compressor in front of it. */
   private readonly stream: Writable;
   /** Settles when the file itself is flushed and closed (after the compressor's last bytes). */
@@ -21,6 +28,8 @@ export class JsonOutput {
     private readonly path: string,
     private readonly registry: Registry,
     private readonly thresholds: Threshold[],
+    private readonly warn: (text: string) => void = () => undefined,
+    private readonly backlogWarnBytes = BACKLOG_WARN_BYTES,
   ) {
     this.tmp = `${path}.partial`;
     const file = createWriteStream(this.tmp, { highWaterMark: 1 << 20 });
@@ -67,6 +76,16 @@ export class JsonOutput {
       chunk += `{"metric":${JSON.stringify(metric)},"type":"Point","data":{"time":"${new Date(time).toISOString()}","value":${value},"tags":${JSON.stringify(tags)}}}\n`;
     }
     this.stream.write(chunk);
+    // Samples cannot wait (the VUs go on), so lines queue in memory while the file is slower; say so once, live.
+    const backlog = this.stream.writableLength;
+    if (backlog > this.peakBacklog) this.peakBacklog = backlog;
+    if (backlog > this.backlogWarnBytes && !this.warned) {
+      this.warned = true;
+      this.warn(
+        `--out json: ${(backlog / (1 << 20)).toFixed(0)} MB of lines wait in memory for ${this.path}: the disk is ` +
+          `slower than the samples come; the run goes on, but its memory grows (write to a faster disk, or use a .gz name)`,
+      );
+    }
   }
 
   close(): Promise<void> {

@@ -239,7 +239,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     if (options['tags'] && typeof options['tags'] === 'object') {
       for (const [k, v] of Object.entries(options['tags'] as Dict)) o.tags[k] ??= String(v);
     }
-    if (o.jsonOut) json = new JsonOutput(o.jsonOut, registry, thresholds);
+    if (o.jsonOut) json = new JsonOutput(o.jsonOut, registry, thresholds, (w) => err(`WARN[${stamp()}] ${w}\n`));
 
     // Lay scenarios' VUs out one after another in a global VU index space (so idInTest is unique across segments).
     const offsets = new Map<Scenario, number>();

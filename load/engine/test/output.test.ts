@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { JsonOutput } from '../src/json-output.ts';
+import { Registry } from '../src/metrics.ts';
 import { runFixture, startServer, type TestServer } from './helpers.ts';
 
 let server: TestServer;
@@ -93,4 +95,28 @@ test('the text summary names thresholds, checks and metric groups like k6', asyn
   ]) {
     assert.ok(r.stdout.includes(part), part);
   }
+});
+
+test('--out json warns once, live, when lines pile up in memory faster than the file takes them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-json-backlog-'));
+  const warnings: string[] = [];
+  // A tiny threshold stands for a slow disk: a burst of synchronous writes queues in the stream before any is flushed.
+  const out = new JsonOutput(join(dir, 'm.ndjson'), new Registry([]), [], (w) => warnings.push(w), 64 * 1024);
+  const samples: [string, number, Record<string, string>, number][] = [];
+  for (let i = 0; i < 2000; i++)
+    samples.push(['http_reqs', 1, { name: 'login', url: `http://127.0.0.1/${i}` }, Date.now()]);
+  out.write(samples);
+  out.write(samples);
+  out.write(samples);
+  assert.equal(warnings.length, 1, 'one warning, not one per write');
+  assert.match(warnings[0]!, /^--out json: \d+ MB of lines wait in memory for .*m\.ndjson: the disk is slower/);
+  assert.ok(out.peakBacklog > 64 * 1024, `peak backlog ${out.peakBacklog}`);
+  await out.close();
+  assert.equal(readFileSync(join(dir, 'm.ndjson'), 'utf8').trim().split('\n').length, 6001, 'nothing lost');
+
+  const calm: string[] = [];
+  const small = new JsonOutput(join(dir, 'calm.ndjson'), new Registry([]), [], (w) => calm.push(w));
+  small.write(samples.slice(0, 10));
+  await small.close();
+  assert.deepEqual(calm, [], 'no warning under the real threshold');
 });
