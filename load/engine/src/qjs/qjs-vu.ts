@@ -39,8 +39,8 @@ export interface VuIdentity {
 
 let wasm: WebAssembly.Module | undefined;
 
-/** This thread's runtime images (runtime-image.ts), by the host calls installed and the runtime's code. */
-const runtimeImages = new Map<string, RuntimeImage>();
+/** This thread's runtime images (runtime-image.ts), by the host calls installed, with the runtime code they hold. */
+const runtimeImages = new Map<string, { code: string; image: RuntimeImage }>();
 
 /** The compiled module this thread's VUs instantiate (each a fresh memory): set once from the thread's data. */
 export function useWasmModule(module: WebAssembly.Module): void {
@@ -102,14 +102,14 @@ export class QjsVu {
     const vu = new QjsVu(module, ctx);
     const installed = vu.installHost(host);
     const memory = (module as unknown as { module: VuMemory }).module;
-    const key = `${installed.join(',')}\n${runtimeCode}`;
-    const image = runtimeImages.get(key);
-    if (image !== undefined) {
-      image.restore(memory);
+    const key = installed.join(',');
+    const kept = runtimeImages.get(key);
+    if (kept !== undefined && kept.code === runtimeCode) {
+      kept.image.restore(memory);
     } else {
       const before = writtenPages(memory.HEAPU8);
       vu.evalSync(runtimeCode, 'k6-runtime.js');
-      runtimeImages.set(key, RuntimeImage.capture(before, memory));
+      runtimeImages.set(key, { code: runtimeCode, image: RuntimeImage.capture(before, memory) });
     }
     const seed = new Int32Array(randomBytes(16).buffer);
     vu.evalSync(`__reseedRandom(${seed.join(',')})`, 'seed.js');
