@@ -139,10 +139,8 @@ export type VuToMain =
   | { t: 'log'; level: string; text: string }
   | { t: 'samples'; samples: RawSample[] };
 
-/** Data handed to each VU worker at start. */
-export interface VuWorkerData {
-  vuId: number;
-  idInTest: number;
+/** What every thread that runs VUs gets about the test, in either engine design (vu-pool.ts builds it). */
+export interface ScriptThreadData {
   scriptCode: string;
   scriptPath: string;
   sourceMap: string;
@@ -150,15 +148,22 @@ export interface VuWorkerData {
   /** The lazily evaluated HTML bundle (vu/html/), handed to the sandbox on its first res.html(). */
   htmlCode: string;
   env: Record<string, string>;
-  ioPort: MessagePort;
-  ioSignal: SharedArrayBuffer;
-  ioDoorbell: SharedArrayBuffer;
+  /** The live execution state main writes (execution-state.ts). */
   stateBuffer: SharedArrayBuffer;
-  /** This VU's control block (CTL_BYTES). */
-  control: SharedArrayBuffer;
   testStartTime: number;
   sharedArrays: Record<string, string>;
   globalTags: Record<string, string>;
   instanceId: number;
+}
+
+/** Data handed to each VU worker at start. */
+export interface VuWorkerData extends ScriptThreadData {
+  vuId: number;
+  idInTest: number;
+  ioPort: MessagePort;
+  ioSignal: SharedArrayBuffer;
+  ioDoorbell: SharedArrayBuffer;
+  /** This VU's control block (CTL_BYTES). */
+  control: SharedArrayBuffer;
   consoleOutput: boolean;
 }

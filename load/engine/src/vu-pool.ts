@@ -13,6 +13,7 @@ import {
   type MainToVu,
   type ScenarioRun,
   type VuToMain,
+  type ScriptThreadData,
   type VuWorkerData,
 } from './protocol.ts';
 import type { MetricDeclaration, RawSample } from './vu/host-api.ts';
@@ -48,6 +49,27 @@ export interface PoolSettings {
   globalTags: Record<string, string>;
   instanceId: number;
   insecureSkipTLSVerify: boolean;
+}
+
+/** The test's script and settings as every VU-running thread gets them (both designs). */
+export function scriptThreadData(
+  settings: PoolSettings,
+  stateBuffer: SharedArrayBuffer,
+  sharedArrays: Record<string, string>,
+): ScriptThreadData {
+  return {
+    scriptCode: settings.bundle.code,
+    scriptPath: settings.bundle.path,
+    sourceMap: settings.bundle.sourceMap,
+    runtimeCode: settings.code.runtime,
+    htmlCode: settings.code.html,
+    env: settings.env,
+    stateBuffer,
+    testStartTime: settings.testStartTime,
+    sharedArrays,
+    globalTags: settings.globalTags,
+    instanceId: settings.instanceId,
+  };
 }
 
 /** Extra Node flags for the worker threads, e.g. ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (profiling). */
@@ -88,16 +110,84 @@ export type EnginePool = Pick<
   eventLoopLag?(): { p99Ms: number; maxMs: number } | undefined;
 };
 
-export class Vu {
-  dead = false;
-  private lifecycleBusy = false;
-  private pendingLoop: (() => void) | null = null;
-  private pendingLifecycle: ((o: LifecycleOutcome) => void) | null = null;
-  private readonly ctl: Int32Array;
-  private readonly numbers: Float64Array;
+/**
+ * Main's side of the calls a VU answers later, the same in both designs: its init context (`ready`), its current loop
+ * (serve/loop, until loopDone) and a lifecycle call (setup, teardown, handleSummary). A VU that stops settles them all.
+ */
+export class VuCalls {
   /** Settles when the init context has run: `ready` (or `initError`), whatever the VU logged before it. */
   readonly ready: Promise<ReadyInfo>;
   private settleReady: { ok: (r: ReadyInfo) => void; fail: (e: Error) => void } | null = null;
+  private pendingLoop: (() => void) | null = null;
+  private pendingLifecycle: ((o: LifecycleOutcome) => void) | null = null;
+
+  constructor() {
+    this.ready = new Promise<ReadyInfo>((ok, fail) => (this.settleReady = { ok, fail }));
+    this.ready.catch(() => undefined);
+  }
+
+  initDone(r: ReadyInfo): void {
+    this.settleReady?.ok(r);
+    this.settleReady = null;
+  }
+
+  /** Rejects `ready` if the init context has not finished yet (no-op afterwards). */
+  initFailed(e: Error): void {
+    this.settleReady?.fail(e);
+    this.settleReady = null;
+  }
+
+  /** Resolves when the VU reports the loop done (at once when it is dead). */
+  loop(dead: boolean, send: () => void): Promise<void> {
+    return new Promise((resolveLoop) => {
+      if (dead) return resolveLoop();
+      this.pendingLoop = resolveLoop;
+      send();
+    });
+  }
+
+  get looping(): boolean {
+    return this.pendingLoop !== null;
+  }
+
+  loopDone(): void {
+    const cb = this.pendingLoop;
+    this.pendingLoop = null;
+    cb?.();
+  }
+
+  /** True from the call until its outcome. */
+  get lifecycleBusy(): boolean {
+    return this.pendingLifecycle !== null;
+  }
+
+  lifecycle(send: () => void): Promise<LifecycleOutcome> {
+    return new Promise((resolveOutcome) => {
+      this.pendingLifecycle = resolveOutcome;
+      send();
+    });
+  }
+
+  lifecycleDone(o: LifecycleOutcome): void {
+    const cb = this.pendingLifecycle;
+    this.pendingLifecycle = null;
+    cb?.(o);
+  }
+
+  /** The VU is gone: what waits on it ends (an unfinished lifecycle call with an error). */
+  stopped(initError: Error): void {
+    this.initFailed(initError);
+    this.loopDone();
+    this.lifecycleDone({ result: null, error: 'the VU was stopped before it finished', aborted: null, samples: [] });
+  }
+}
+
+export class Vu {
+  dead = false;
+  private readonly calls = new VuCalls();
+  private readonly ctl: Int32Array;
+  private readonly numbers: Float64Array;
+  readonly ready = this.calls.ready;
 
   constructor(
     readonly id: number,
@@ -108,20 +198,17 @@ export class Vu {
   ) {
     this.ctl = new Int32Array(control, 0, 4);
     this.numbers = new Float64Array(control, CTL_F64_OFFSET, 2);
-    this.ready = new Promise<ReadyInfo>((ok, fail) => (this.settleReady = { ok, fail }));
-    this.ready.catch(() => undefined);
     // One handler for every message, from the first on: the init context may log (or flush samples) before it is
     // ready, so the ready signal is the `ready` message, never "the first message".
     worker.on('message', (msg: VuToMain) => {
       switch (msg.t) {
         case 'ready': {
           const { options, exports, metrics, sharedArrays } = msg;
-          this.settleReady?.ok({ options, exports, metrics, sharedArrays });
-          this.settleReady = null;
+          this.calls.initDone({ options, exports, metrics, sharedArrays });
           break;
         }
         case 'initError':
-          this.initFailed(new Error(msg.message));
+          this.calls.initFailed(new Error(msg.message));
           break;
         case 'samples':
           hooks.onSamples(msg.samples);
@@ -135,46 +222,27 @@ export class Vu {
         case 'aborted':
           hooks.onAbort(msg.reason);
           break;
-        case 'loopDone': {
-          const cb = this.pendingLoop;
-          this.pendingLoop = null;
-          cb?.();
+        case 'loopDone':
+          this.calls.loopDone();
           break;
-        }
-        case 'lifecycleDone': {
-          const cb = this.pendingLifecycle;
-          this.pendingLifecycle = null;
-          this.lifecycleBusy = false;
-          cb?.(msg);
+        case 'lifecycleDone':
+          this.calls.lifecycleDone(msg);
           break;
-        }
         default:
           break;
       }
     });
     // An uncaught error ends the worker ('exit' follows); kept as a listener so it never becomes main's own error.
-    worker.on('error', (e: Error) => this.initFailed(e));
+    worker.on('error', (e: Error) => this.calls.initFailed(e));
     worker.on('exit', (code) => {
       this.dead = true;
-      this.initFailed(new Error(`VU ${id} exited during init (code ${code})`));
-      const cb = this.pendingLoop;
-      this.pendingLoop = null;
-      cb?.();
-      const lc = this.pendingLifecycle;
-      this.pendingLifecycle = null;
-      lc?.({ result: null, error: 'the VU was stopped before it finished', aborted: null, samples: [] });
+      this.calls.stopped(new Error(`VU ${id} exited during init (code ${code})`));
     });
-  }
-
-  /** Rejects `ready` if the init context has not finished yet (no-op afterwards). */
-  private initFailed(e: Error): void {
-    this.settleReady?.fail(e);
-    this.settleReady = null;
   }
 
   /** Running an iteration (or setup/teardown/handleSummary) right now. */
   get busy(): boolean {
-    return !this.dead && (this.lifecycleBusy || Atomics.load(this.ctl, CTL.STATE) === 1);
+    return !this.dead && (this.calls.lifecycleBusy || Atomics.load(this.ctl, CTL.STATE) === 1);
   }
 
   /** Iterations this VU started in its current (or last) loop. */
@@ -188,11 +256,7 @@ export class Vu {
 
   private runLoop(msg: MainToVu): Promise<void> {
     Atomics.store(this.ctl, CTL.CMD, CMD.NONE);
-    return new Promise((resolveLoop) => {
-      if (this.dead) return resolveLoop();
-      this.pendingLoop = resolveLoop;
-      this.worker.postMessage(msg);
-    });
+    return this.calls.loop(this.dead, () => this.worker.postMessage(msg));
   }
 
   /** Arrival-rate: the VU waits for iterations started with tryStart(); resolves when the loop has ended. */
@@ -222,11 +286,7 @@ export class Vu {
   }
 
   lifecycle(msg: MainToVu): Promise<LifecycleOutcome> {
-    this.lifecycleBusy = true;
-    return new Promise((resolveOutcome) => {
-      this.pendingLifecycle = resolveOutcome;
-      this.worker.postMessage(msg);
-    });
+    return this.calls.lifecycle(() => this.worker.postMessage(msg));
   }
 
   /** Hard stop (an iteration past gracefulStop, or an abort). */
@@ -264,23 +324,13 @@ export class VuPool extends ExecutionCounters {
     const control = new SharedArrayBuffer(CTL_BYTES);
     this.io.postMessage({ t: 'attach', port: channel.port2, signal }, [channel.port2]);
     const data: VuWorkerData = {
+      ...scriptThreadData(this.settings, this.stateBuffer, this.sharedArrays),
       vuId: id,
       idInTest,
-      scriptCode: this.settings.bundle.code,
-      scriptPath: this.settings.bundle.path,
-      sourceMap: this.settings.bundle.sourceMap,
-      runtimeCode: this.settings.code.runtime,
-      htmlCode: this.settings.code.html,
-      env: this.settings.env,
       ioPort: channel.port1,
       ioSignal: signal,
       ioDoorbell: this.doorbell,
-      stateBuffer: this.stateBuffer,
       control,
-      testStartTime: this.settings.testStartTime,
-      sharedArrays: this.sharedArrays,
-      globalTags: this.settings.globalTags,
-      instanceId: this.settings.instanceId,
       consoleOutput: true,
     };
     const worker = new Worker(this.settings.code.vuThread, {

@@ -8,7 +8,14 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoopSpec, MainToVu, ScenarioRun } from '../protocol.ts';
-import { extraArgv, type LifecycleOutcome, type PoolHooks, type PoolSettings, type ReadyInfo } from '../vu-pool.ts';
+import {
+  extraArgv,
+  scriptThreadData,
+  type LifecycleOutcome,
+  type PoolHooks,
+  type PoolSettings,
+  VuCalls,
+} from '../vu-pool.ts';
 import { VU_CELL, VU_CELLS, type HostThreadData, type HostToMain, type MainToHost } from './host-protocol.ts';
 
 /** K6_ENGINE_DESIGN: 'threads' (default) or 'qjs'; anything else is a one-line error, not a silent default. */
@@ -53,55 +60,40 @@ export class HostedVu {
   readonly cells = new Int32Array(new SharedArrayBuffer(VU_CELLS * 4));
   /** An arrival-rate iteration main started and the host has not reported done. */
   private starting = false;
-  private lifecycleBusy = false;
-  private pendingLoop: (() => void) | null = null;
-  private pendingLifecycle: ((o: LifecycleOutcome) => void) | null = null;
-  readonly ready: Promise<ReadyInfo>;
-  private settleReady: { ok: (r: ReadyInfo) => void; fail: (e: Error) => void } | null = null;
+  private readonly calls = new VuCalls();
+  readonly ready = this.calls.ready;
 
   constructor(
     readonly id: number,
     readonly idInTest: number,
     private readonly host: HostThread,
     private readonly hooks: PoolHooks,
-  ) {
-    this.ready = new Promise<ReadyInfo>((ok, fail) => (this.settleReady = { ok, fail }));
-    this.ready.catch(() => undefined);
-  }
+  ) {}
 
   /** A message of the host thread about this VU. */
   receive(msg: HostToMain): void {
     switch (msg.t) {
       case 'ready':
-        this.settleReady?.ok({
+        this.calls.initDone({
           options: msg.options,
           exports: msg.exports,
           metrics: msg.metrics,
           sharedArrays: msg.sharedArrays,
         });
-        this.settleReady = null;
         break;
       case 'initError':
-        this.settleReady?.fail(new Error(msg.message));
-        this.settleReady = null;
+        this.calls.initFailed(new Error(msg.message));
         break;
       case 'iterDone':
         this.starting = false;
         break;
-      case 'loopDone': {
+      case 'loopDone':
         this.starting = false;
-        const cb = this.pendingLoop;
-        this.pendingLoop = null;
-        cb?.();
+        this.calls.loopDone();
         break;
-      }
-      case 'lifecycleDone': {
-        const cb = this.pendingLifecycle;
-        this.pendingLifecycle = null;
-        this.lifecycleBusy = false;
-        cb?.(msg);
+      case 'lifecycleDone':
+        this.calls.lifecycleDone(msg);
         break;
-      }
       case 'log':
         this.hooks.onLog(this.id, msg.level, msg.text);
         break;
@@ -120,7 +112,7 @@ export class HostedVu {
   }
 
   get busy(): boolean {
-    return !this.dead && (this.lifecycleBusy || this.running);
+    return !this.dead && (this.calls.lifecycleBusy || this.running);
   }
 
   private send(msg: MainToHost): void {
@@ -133,11 +125,7 @@ export class HostedVu {
 
   private runLoop(send: () => void): Promise<void> {
     Atomics.store(this.cells, VU_CELL.STARTED, 0);
-    return new Promise((resolveLoop) => {
-      if (this.dead) return resolveLoop();
-      this.pendingLoop = resolveLoop;
-      send();
-    });
+    return this.calls.loop(this.dead, send);
   }
 
   serve(run: ScenarioRun): Promise<void> {
@@ -150,7 +138,7 @@ export class HostedVu {
 
   /** Starts an arrival-rate iteration if this VU is free; main knows it is free until the host says done. */
   tryStart(iterationInInstance: number, iterationInTest: number): boolean {
-    if (this.dead || this.running || this.pendingLoop === null) return false;
+    if (this.dead || this.running || !this.calls.looping) return false;
     this.starting = true;
     this.host.start(this.id, iterationInInstance, iterationInTest);
     return true;
@@ -161,13 +149,9 @@ export class HostedVu {
   }
 
   lifecycle(msg: MainToVu): Promise<LifecycleOutcome> {
-    this.lifecycleBusy = true;
     const name = msg.t === 'summary' ? 'handleSummary' : msg.t;
     const arg = msg.t === 'teardown' || msg.t === 'summary' ? msg.data : '';
-    return new Promise((resolveOutcome) => {
-      this.pendingLifecycle = resolveOutcome;
-      this.send({ t: 'lifecycle', vu: this.id, name, arg });
-    });
+    return this.calls.lifecycle(() => this.send({ t: 'lifecycle', vu: this.id, name, arg }));
   }
 
   async kill(): Promise<void> {
@@ -175,14 +159,7 @@ export class HostedVu {
     if (this.running) this.hooks.onInterrupted();
     this.dead = true;
     this.send({ t: 'kill', vu: this.id });
-    this.settleReady?.fail(new Error(`VU ${this.id} was stopped during init`));
-    this.settleReady = null;
-    const loop = this.pendingLoop;
-    this.pendingLoop = null;
-    loop?.();
-    const lc = this.pendingLifecycle;
-    this.pendingLifecycle = null;
-    lc?.({ result: null, error: 'the VU was stopped before it finished', aborted: null, samples: [] });
+    this.calls.stopped(new Error(`VU ${this.id} was stopped during init`));
   }
 }
 
@@ -227,17 +204,7 @@ export class HostPool extends ExecutionCounters {
 
   private startThread(): HostThread {
     const data: HostThreadData = {
-      scriptCode: this.settings.bundle.code,
-      scriptPath: this.settings.bundle.path,
-      sourceMap: this.settings.bundle.sourceMap,
-      runtimeCode: this.settings.code.runtime,
-      htmlCode: this.settings.code.html,
-      env: this.settings.env,
-      stateBuffer: this.stateBuffer,
-      testStartTime: this.settings.testStartTime,
-      sharedArrays: this.sharedArrays,
-      globalTags: this.settings.globalTags,
-      instanceId: this.settings.instanceId,
+      ...scriptThreadData(this.settings, this.stateBuffer, this.sharedArrays),
       insecureSkipTLSVerify: this.settings.insecureSkipTLSVerify,
       wasm: quickJsWasm(),
     };

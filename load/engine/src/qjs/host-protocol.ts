@@ -1,20 +1,8 @@
 // Messages between main and the second design's host threads (host-thread.ts). Every message names its VU.
-import type { LoopSpec, ScenarioRun } from '../protocol.ts';
+import type { LoopSpec, ScenarioRun, ScriptThreadData } from '../protocol.ts';
 import type { MetricDeclaration, RawSample } from '../vu/host-api.ts';
 
-export interface HostThreadData {
-  scriptCode: string;
-  scriptPath: string;
-  sourceMap: string;
-  runtimeCode: string;
-  /** The lazily evaluated HTML bundle (vu/html/), handed to a VU on its first res.html(). */
-  htmlCode: string;
-  env: Record<string, string>;
-  stateBuffer: SharedArrayBuffer;
-  testStartTime: number;
-  sharedArrays: Record<string, string>;
-  globalTags: Record<string, string>;
-  instanceId: number;
+export interface HostThreadData extends ScriptThreadData {
   insecureSkipTLSVerify: boolean;
   /** The compiled QuickJS asyncify module every VU of the thread instantiates. */
   wasm: WebAssembly.Module;
