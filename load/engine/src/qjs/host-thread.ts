@@ -14,14 +14,8 @@ import { mapStack } from '../stack.ts';
 import type { MetricDeclaration, RawSample } from '../vu/host-api.ts';
 import { FLUSH_MS, FLUSH_SAMPLES } from '../vu/iteration-loop.ts';
 import { nodeHostCalls } from '../vu/node-host.ts';
-import {
-  describeThrown,
-  QjsVu,
-  ScriptFailure,
-  useWasmModule,
-  type AsyncHost,
-  type IterationOutcome,
-} from './qjs-vu.ts';
+import { describeThrown, ScriptFailure } from './bridge.ts';
+import { QjsVu, useWasmModule, type AsyncHost, type IterationOutcome } from './qjs-vu.ts';
 import { VU_CELL, type HostThreadData, type MainToHost, type HostToMain } from './host-protocol.ts';
 
 const wd = workerData as HostThreadData;

@@ -10,6 +10,7 @@ import asyncifyVariant from '@jitl/quickjs-wasmfile-release-asyncify';
 import type { IterationOrder } from '../protocol.ts';
 import type { HostApi, RawSample } from '../vu/host-api.ts';
 import { randomBytes } from 'node:crypto';
+import { Bridge, ScriptFailure } from './bridge.ts';
 import { LeanCalls, leanSuspensions, type LeanFunction } from './lean-calls.ts';
 import { RuntimeImage, writtenPages, type VuMemory } from './runtime-image.ts';
 
@@ -81,14 +82,12 @@ export class QjsVu {
   private lifecycleDone: ((o: LifecycleOutcome) => void) | null = null;
   /** Samples the VU handed over since its last settle or flush. */
   private staged: RawSample[] = [];
-  /** The scenario part of the last iteration order, as QuickJS holds it (global __run). */
+  /** The scenario part of the last iteration order, as the bridge holds it. */
   private runJson = '';
-  private executeJob: ((rt: number, max: number, ctxOut: number) => Promise<number>) | undefined;
+  /** Set by create() once the runtime is in place; the host's only way into the VU from then on. */
+  private bridge!: Bridge;
 
-  private constructor(
-    private readonly module: QuickJSAsyncWASMModule,
-    private readonly ctx: QuickJSAsyncContext,
-  ) {}
+  private constructor(private readonly ctx: QuickJSAsyncContext) {}
 
   /**
    * A VU with the runtime and the script evaluated (the init context). Throws the script's error (mapped by the
@@ -99,7 +98,7 @@ export class QjsVu {
     const runtime = module.newRuntime();
     runtime.setMaxStackSize(0);
     const ctx = runtime.newContext();
-    const vu = new QjsVu(module, ctx);
+    const vu = new QjsVu(ctx);
     const installed = vu.installHost(host);
     const memory = (module as unknown as { module: VuMemory }).module;
     const key = installed.join(',');
@@ -111,20 +110,25 @@ export class QjsVu {
       vu.evalSync(runtimeCode, 'k6-runtime.js');
       runtimeImages.set(key, { code: runtimeCode, image: RuntimeImage.capture(before, memory) });
     }
+    // The bridge leaves the global object before any script code runs: the host keeps the only reference to it.
+    const bridge = ctx.getProp(ctx.global, '__bridge');
+    vu.evalSync('delete globalThis.__bridge', 'bridge.js');
+    vu.bridge = new Bridge(ctx, bridge);
     const seed = new Int32Array(randomBytes(16).buffer);
-    vu.evalSync(`__reseedRandom(${seed.join(',')})`, 'seed.js');
-    vu.evalSync(
-      `globalThis.__rt = __k6RuntimeFactory(__host, ${JSON.stringify(id)}); delete globalThis.__k6RuntimeFactory;`,
-      'init.js',
-    );
-    // The script's init context may block (open() does not, but http calls at init are allowed by k6): async eval.
-    // Top-level await makes the module function return a promise; awaitInit waits for it and the timers it armed.
-    await vu.evalAsync(
-      `(function () { const module = { exports: {} }; const r = (function (exports, require, module) {${scriptCode}\n})(module.exports, function require(name) { return __rt.require(name); }, module); __rt.awaitInit(r, (e) => { if (e === null) __rt.setExports(module.exports); globalThis.__initOutcome = e === null ? '' : e; }); })()`,
-      'k6-script-bundle.js',
-    );
-    await vu.pumpWhile(() => vu.evalString('typeof __initOutcome') !== 'string');
-    const error = vu.evalString('__initOutcome');
+    vu.bridge.callSync('reseed', [...seed]);
+    vu.bridge.callSync('start', [JSON.stringify(id)]);
+    // The script is compiled into a function here and run by the bridge, which hands it `require`. Its init context
+    // may block (k6 allows http calls there), and top-level await makes it return a promise that init waits for.
+    const compiled = ctx.evalCode(`(function (exports, require, module) {${scriptCode}\n})`, 'k6-script-bundle.js');
+    if (compiled.error) {
+      const e = ctx.dump(compiled.error) as unknown;
+      compiled.error.dispose();
+      throw new ScriptFailure(e);
+    }
+    await vu.bridge.callAsync('init', [compiled.value]);
+    compiled.value.dispose();
+    await vu.pumpWhile(() => vu.bridge.callSync('initDone', []) !== true);
+    const error = vu.bridge.callSync('initError', []) as string;
     if (error !== '') throw new ScriptFailure(error);
     return vu;
   }
@@ -198,22 +202,10 @@ export class QjsVu {
           }
         };
         const describe = (e) => (e !== null && typeof e === 'object' && 'message' in e) ? String(e.name || 'Error') + ': ' + String(e.message) + (e.stack ? '\\n' + e.stack : '') : String(e);
-        globalThis.__host = Object.assign({}, raw, { flush: (s) => { emit(s); raw.flushStaged(); } });
-        let run = null;
-        let runJson = '';
+        const host = Object.assign({}, raw, { flush: (s) => { emit(s); raw.flushStaged(); } });
         const settleIteration = (o) => {
           emit(o.samples);
           raw.settleIteration(o.error === null ? '' : describe(o.error), o.error !== null, o.aborted === null ? '' : String(o.aborted), o.aborted !== null);
-        };
-        globalThis.__iterate = (inScenario, inInstance, inTest) => {
-          if (runJson !== globalThis.__run) {
-            runJson = globalThis.__run;
-            run = JSON.parse(runJson);
-          }
-          run.iterationInScenario = inScenario;
-          run.iterationInInstance = inInstance;
-          run.iterationInTest = inTest;
-          __rt.iterate(run, settleIteration);
         };
         // Math.random with a state of its own per VU, seeded from the host's CSPRNG (xoshiro128**): QuickJS seeds
         // its own from the clock, which VUs created together share and a runtime image would copy.
@@ -229,14 +221,47 @@ export class QjsVu {
           value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; },
           writable: true, configurable: true, enumerable: false,
         });
-        globalThis.__reseedRandom = (a, b, c, d) => {
-          s0 = a | 0; s1 = b | 0; s2 = c | 0; s3 = d | 0;
-          if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+        // What the host calls; it holds the only reference (the global goes before the script runs).
+        let rt = null;
+        let run = null;
+        let initOutcome = null;
+        globalThis.__bridge = {
+          reseed(a, b, c, d) {
+            s0 = a | 0; s1 = b | 0; s2 = c | 0; s3 = d | 0;
+            if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+          },
+          start(idJson) {
+            rt = globalThis.__k6RuntimeFactory(host, JSON.parse(idJson));
+            delete globalThis.__k6RuntimeFactory;
+          },
+          init(scriptFunction) {
+            const module = { exports: {} };
+            const r = scriptFunction(module.exports, (name) => rt.require(name), module);
+            rt.awaitInit(r, (e) => {
+              if (e === null) rt.setExports(module.exports);
+              initOutcome = e === null ? '' : e;
+            });
+          },
+          initDone: () => initOutcome !== null,
+          initError: () => initOutcome,
+          // The scenario part of the order crosses only when it changed ('' otherwise).
+          iterate(runJson, inScenario, inInstance, inTest) {
+            if (runJson !== '') run = JSON.parse(runJson);
+            run.iterationInScenario = inScenario;
+            run.iterationInInstance = inInstance;
+            run.iterationInTest = inTest;
+            rt.iterate(run, settleIteration);
+          },
+          lifecycle: (name, arg) => rt.lifecycle(name, arg, (o) => {
+            emit(o.samples);
+            raw.settleLifecycle(JSON.stringify({ result: o.result, error: o.error === null ? null : describe(o.error), aborted: o.aborted }));
+          }),
+          pump: () => rt.pump(),
+          warmUp: (rounds) => rt.warmUp(rounds),
+          optionsJson: () => rt.optionsJson(),
+          exportNames: () => JSON.stringify(rt.exportNames()),
+          setSetupData: (json) => rt.setSetupData(json),
         };
-        globalThis.__lifecycle = (name, arg) => __rt.lifecycle(name, arg, (o) => {
-          emit(o.samples);
-          raw.settleLifecycle(JSON.stringify({ result: o.result, error: o.error === null ? null : describe(o.error), aborted: o.aborted }));
-        });
       })();`,
       'host.js',
     );
@@ -259,93 +284,31 @@ export class QjsVu {
     r.value.dispose();
   }
 
-  private async evalAsync(code: string, filename: string): Promise<void> {
-    const r = await this.ctx.evalCodeAsync(code, filename);
-    if (r.error) {
-      const e = this.ctx.dump(r.error) as unknown;
-      r.error.dispose();
-      throw new ScriptFailure(e);
-    }
-    r.value.dispose();
-    await this.runJobs();
-  }
-
-  /**
-   * Promise jobs (async default functions, http.asyncRequest): run until none is pending, each through an async
-   * call, so a job may make a blocking call (an `await` followed by http.get). quickjs-emscripten's executePendingJobs
-   * cannot: its all-number signature makes Emscripten's cwrap return the raw export, which does not wait for a
-   * suspension (the VU was left suspended, then aborted). cwrap with {async: true} goes through ccall, which does.
-   */
-  private async runJobs(): Promise<void> {
-    const rt = this.ctx.runtime as unknown as JobRuntime;
-    this.executeJob ??= rt.module.cwrap('QTS_ExecutePendingJob', 'number', ['number', 'number', 'number'], {
-      async: true,
-    });
-    for (;;) {
-      // Most calls leave no job: asking is a plain call, running one an asynchronous one.
-      if (rt.ffi.QTS_IsJobPending(rt.rt.value) === 0) return;
-      const out = rt.memory.newMutablePointerArray(1);
-      const valuePtr = await this.executeJob(rt.rt.value, 1, out.value.ptr);
-      // Read the context pointer through a fresh view: the call may have grown (and so detached) the memory.
-      const ctxPtr = new Int32Array(rt.module.HEAPU8.buffer, out.value.ptr, 1)[0];
-      out.dispose();
-      if (ctxPtr === 0) {
-        rt.ffi.QTS_FreeValuePointerRuntime(rt.rt.value, valuePtr);
-        return;
-      }
-      const handle = this.ctx.getMemory(rt.rt.value as never).heapValueHandle(valuePtr as never);
-      const ran = this.ctx.typeof(handle) === 'number' ? this.ctx.getNumber(handle) : 0; // else a job's exception
-      handle.dispose();
-      if (ran === 0) return;
-    }
-  }
-
   /**
    * Drives the runtime's event loop (timers, async requests; vu/event-loop.ts) while a call waits: each turn runs
    * once the VU's promise jobs are drained, which the sandbox cannot do by itself.
    */
   private async pumpWhile(waiting: () => boolean): Promise<void> {
     while (waiting()) {
-      const r = await this.ctx.evalCodeAsync('__rt.pump()', 'pump.js');
-      if (r.error) {
-        const e = this.ctx.dump(r.error) as unknown;
-        r.error.dispose();
-        throw new ScriptFailure(e);
-      }
-      const more = this.ctx.dump(r.value) === true;
-      r.value.dispose();
-      await this.runJobs();
-      if (!more) return;
+      if ((await this.bridge.callAsync('pump', [])) !== true) return;
     }
   }
 
   /** Warm-up requests through the whole request path (runtime.warmUp): they reach no network, and no sample. */
   async warmUp(rounds: number): Promise<void> {
-    await this.evalAsync(`__rt.warmUp(${rounds})`, 'warm-up.js');
+    await this.bridge.callAsync('warmUp', [rounds]);
   }
 
   optionsJson(): string {
-    return this.evalString('__rt.optionsJson()');
+    return this.bridge.callSync('optionsJson', []) as string;
   }
 
   exportNames(): string[] {
-    return JSON.parse(this.evalString('JSON.stringify(__rt.exportNames())')) as string[];
+    return JSON.parse(this.bridge.callSync('exportNames', []) as string) as string[];
   }
 
   setSetupData(json: string): void {
-    this.evalSync(`__rt.setSetupData(${JSON.stringify(json)})`, 'set-data.js');
-  }
-
-  private evalString(code: string): string {
-    const r = this.ctx.evalCode(code);
-    if (r.error) {
-      const e = this.ctx.dump(r.error) as unknown;
-      r.error.dispose();
-      throw new ScriptFailure(e);
-    }
-    const s = this.ctx.getString(r.value);
-    r.value.dispose();
-    return s;
+    this.bridge.callSync('setSetupData', [json]);
   }
 
   /**
@@ -356,20 +319,21 @@ export class QjsVu {
     const done = new Promise<IterationOutcome>((resolve) => (this.iterationDone = resolve));
     const { iterationInScenario, iterationInInstance, iterationInTest, ...run } = order;
     const runJson = JSON.stringify(run);
-    if (runJson !== this.runJson) {
-      const json = this.ctx.newString(runJson);
-      this.ctx.setProp(this.ctx.global, '__run', json);
-      json.dispose();
-      this.runJson = runJson;
-    }
-    await this.evalAsync(`__iterate(${iterationInScenario},${iterationInInstance},${iterationInTest})`, 'iteration.js');
+    const changed = runJson !== this.runJson;
+    this.runJson = runJson;
+    await this.bridge.callAsync('iterate', [
+      changed ? runJson : '',
+      iterationInScenario,
+      iterationInInstance,
+      iterationInTest,
+    ]);
     await this.pumpWhile(() => this.iterationDone !== null);
     return done;
   }
 
   async lifecycle(name: string, argJson: string): Promise<LifecycleOutcome> {
     const done = new Promise<LifecycleOutcome>((resolve) => (this.lifecycleDone = resolve));
-    await this.evalAsync(`__lifecycle(${JSON.stringify(name)}, ${JSON.stringify(argJson)})`, 'lifecycle.js');
+    await this.bridge.callAsync('lifecycle', [name, argJson]);
     await this.pumpWhile(() => this.lifecycleDone !== null);
     return done;
   }
@@ -384,35 +348,4 @@ export class QjsVu {
     this.lifecycleDone = null;
     this.staged = [];
   }
-}
-
-/** The internals of quickjs-emscripten's runtime that runJobs needs (not in its public types). */
-interface JobRuntime {
-  rt: { value: number };
-  ffi: { QTS_FreeValuePointerRuntime(rt: number, value: number): void; QTS_IsJobPending(rt: number): number };
-  memory: { newMutablePointerArray(n: number): { value: { ptr: number }; dispose(): void } };
-  module: {
-    HEAPU8: Uint8Array;
-    cwrap(
-      name: string,
-      returns: string,
-      args: string[],
-      opts: { async: true },
-    ): (rt: number, max: number, ctxOut: number) => Promise<number>;
-  };
-}
-
-/** An error thrown by script code, as QuickJS dumped it ({name, message, stack} or a plain value). */
-export class ScriptFailure extends Error {
-  constructor(readonly value: unknown) {
-    super(describeThrown(value));
-  }
-}
-
-export function describeThrown(value: unknown): string {
-  if (value !== null && typeof value === 'object' && 'message' in value) {
-    const v = value as { name?: string; message?: string; stack?: string };
-    return `${v.name ?? 'Error'}: ${v.message ?? ''}${v.stack ? `\n${v.stack}` : ''}`;
-  }
-  return String(value);
 }
