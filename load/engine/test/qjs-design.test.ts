@@ -90,3 +90,17 @@ test('a design or host-thread count the engine does not know is one line naming 
     delete process.env['ENGINE_HOST_THREADS'];
   }
 });
+
+test('qjs design: the event-loop lag counts from the first iteration, so it tells a computing VU from VU start-up', async () => {
+  const figures = (r: EngineRun) => {
+    const m = /event loop lagged \(p99 ([\d.]+) ms, max ([\d.]+) ms\)/.exec(r.stderr);
+    assert.ok(m, `a lag warning (each case holds its threads' loops for over 1 ms at p99)\n${r.stderr}`);
+    return { p99: Number(m[1]), max: Number(m[2]) };
+  };
+  // 60 VUs take the host threads' loops for most of a second before the clock starts; that was counted as lag.
+  const many = figures(await onDesign('qjs', () => runFixture('event-loop-lag.ts', { env: { VUS: '60' } })));
+  assert.ok(many.max < 300, `60 sleeping VUs: max ${many.max} ms, VU start-up counted as lag`);
+  // 30 ms of computing per iteration holds the loop 30 ms at a time: the figure says so.
+  const busy = figures(await onDesign('qjs', () => runFixture('event-loop-lag.ts', { env: { BUSY_MS: '30' } })));
+  assert.ok(busy.p99 >= 20 && busy.max < 300, `4 computing VUs: p99 ${busy.p99} ms, max ${busy.max} ms`);
+});
