@@ -58,8 +58,8 @@ export class HostedVu {
   dead = false;
   /** Shared with the host thread (VU_CELL): iterations started in the current loop, and whether one is running. */
   readonly cells = new Int32Array(new SharedArrayBuffer(VU_CELLS * 4));
-  /** An arrival-rate iteration main started and the host has not reported done. */
-  private starting = false;
+  /** Arrival-rate starts main sent in the current loop; the host counts those it began in VU_CELL.STARTED. */
+  private sent = 0;
   private readonly calls = new VuCalls();
   readonly ready = this.calls.ready;
 
@@ -84,11 +84,7 @@ export class HostedVu {
       case 'initError':
         this.calls.initFailed(new Error(msg.message));
         break;
-      case 'iterDone':
-        this.starting = false;
-        break;
       case 'loopDone':
-        this.starting = false;
         this.calls.loopDone();
         break;
       case 'lifecycleDone':
@@ -107,8 +103,13 @@ export class HostedVu {
     return Atomics.load(this.cells, VU_CELL.STARTED);
   }
 
+  /**
+   * Read from shared memory, so an arrival-rate VU is free again the moment its iteration ends, without a message.
+   * STARTED is read before RUNNING: the host sets RUNNING before it counts a start, so once every start sent is
+   * counted, a RUNNING of 0 means that iteration has ended.
+   */
   private get running(): boolean {
-    return this.starting || Atomics.load(this.cells, VU_CELL.RUNNING) === 1;
+    return this.sent > Atomics.load(this.cells, VU_CELL.STARTED) || Atomics.load(this.cells, VU_CELL.RUNNING) === 1;
   }
 
   get busy(): boolean {
@@ -125,6 +126,7 @@ export class HostedVu {
 
   private runLoop(send: () => void): Promise<void> {
     Atomics.store(this.cells, VU_CELL.STARTED, 0);
+    this.sent = 0;
     return this.calls.loop(this.dead, send);
   }
 
@@ -136,10 +138,10 @@ export class HostedVu {
     return this.runLoop(() => this.send({ t: 'loop', vu: this.id, run, loop: spec }));
   }
 
-  /** Starts an arrival-rate iteration if this VU is free; main knows it is free until the host says done. */
+  /** Starts an arrival-rate iteration if this VU is free (see `running`). */
   tryStart(iterationInInstance: number, iterationInTest: number): boolean {
     if (this.dead || this.running || !this.calls.looping) return false;
-    this.starting = true;
+    this.sent++;
     this.host.start(this.id, iterationInInstance, iterationInTest);
     return true;
   }
@@ -231,9 +233,6 @@ export class HostPool extends ExecutionCounters {
           return;
         case 'lag':
           thread.lag = { p99Ms: msg.p99Ms, maxMs: msg.maxMs };
-          return;
-        case 'iterDones':
-          for (const vu of msg.vus) thread.vus.get(vu)?.receive({ t: 'iterDone', vu });
           return;
         default:
           thread.vus.get(msg.vu)?.receive(msg);

@@ -9,8 +9,10 @@ export interface HostThreadData extends ScriptThreadData {
 }
 
 /**
- * A VU's live loop state, written by its host thread and read by main: closed-model iterations start and end without
- * a message (main needs the count for per-vu-iterations, and whether one is running when the VU is stopped).
+ * A VU's live loop state, written by its host thread and read by main, so iterations start and end without a message
+ * back: STARTED counts the iterations begun in the current loop (per-vu-iterations needs it; for arrival-rate, main
+ * compares it with the starts it sent), RUNNING says one is in progress (a free arrival-rate VU; a stopped VU's
+ * interrupted iteration).
  */
 export const VU_CELL = { STARTED: 0, RUNNING: 1 } as const;
 export const VU_CELLS = 2;
@@ -37,9 +39,6 @@ export type HostToMain =
       sharedArrays: Record<string, string>;
     }
   | { t: 'initError'; vu: number; message: string }
-  | { t: 'iterDone'; vu: number }
-  /** Arrival-rate iterations ended, batched per event-loop turn (main receives each as an iterDone). */
-  | { t: 'iterDones'; vus: number[] }
   | { t: 'loopDone'; vu: number }
   | { t: 'killed'; vu: number }
   | {

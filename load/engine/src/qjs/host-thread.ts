@@ -26,22 +26,8 @@ useWasmModule(wd.wasm);
 
 let pending: RawSample[] = [];
 
-/** Any message goes after the iteration ends reported before it. */
 function post(msg: HostToMain): void {
-  flushDone();
   port.postMessage(msg);
-}
-
-// Arrival-rate iterations that ended, reported once per event-loop turn rather than one message each.
-let doneVus: number[] = [];
-function iterDone(vu: number): void {
-  if (doneVus.length === 0) setImmediate(flushDone);
-  doneVus.push(vu);
-}
-function flushDone(): void {
-  if (doneVus.length === 0) return;
-  port.postMessage({ t: 'iterDones', vus: doneVus } satisfies HostToMain);
-  doneVus = [];
 }
 
 function flush(): void {
@@ -203,8 +189,9 @@ async function runIteration(h: HostedVu, run: ScenarioRun, numbers: [number, num
   };
   measureLagFromNow();
   h.running = true;
-  Atomics.add(h.cells, VU_CELL.STARTED, 1);
+  // RUNNING before STARTED: main reads them in the other order (host-pool.ts, HostedVu.running).
   Atomics.store(h.cells, VU_CELL.RUNNING, 1);
+  Atomics.add(h.cells, VU_CELL.STARTED, 1);
   let o: IterationOutcome;
   try {
     o = await h.vu!.iterate(order);
@@ -302,7 +289,6 @@ async function start(h: HostedVu, numbers: [number, number]): Promise<void> {
   if (run === null) return;
   const goOn = await runIteration(h, run, numbers);
   if (h.killed) return;
-  iterDone(h.id);
   if (!goOn || h.stopping) endServe(h);
 }
 
