@@ -36,6 +36,7 @@ for (const [name, fixture, env] of [
   ['check, groups, sleep, fail() and custom metrics', 'k6-core.ts', {}],
   ['every k6/http request form, error code and response callback', 'http-api.ts', { BASE: '' }],
   ['shared iterations over several VUs', 'executors.ts', { EXECUTOR: 'shared-iterations', BASE: '' }],
+  ['the sandbox: no Node global, no engine bridge reachable', 'sandbox.ts', {}],
 ] as const) {
   test(`qjs design = threads design: ${name}`, async () => {
     const withBase = { ...env, ...('BASE' in env ? { BASE: server.base } : {}) };
