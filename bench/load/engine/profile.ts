@@ -4,27 +4,20 @@
 // OUT=file.ndjson writes k6's JSON lines (e.g. to see when iterations were dropped).
 // Per-thread CPU profiles: add ENGINE_WORKER_ARGV="--cpu-prof --cpu-prof-dir=DIR" (one .cpuprofile per thread);
 // per-thread CPU time: read /proc/<pid>/task/*/stat while it runs (wall-clock profiles overstate on a busy machine).
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { transformSync } from 'esbuild';
 import { runTest } from '../../../load/engine/src/run.ts';
+import { startBenchTarget } from './bench-target.ts';
 import { warmEndpoint } from './warm-endpoint.ts';
 
-const serverCode = transformSync(readFileSync(new URL('./target-server.ts', import.meta.url), 'utf8'), {
-  loader: 'ts',
-  format: 'cjs',
-}).code;
-const server = spawn(process.execPath, ['-e', serverCode]);
+const server = await startBenchTarget();
 try {
-  const port = await new Promise<string>((r) => server.stdout.once('data', (d: Buffer) => r(d.toString().trim())));
   const env = (k: string, d: string) => process.env[k] ?? d;
   // A fresh endpoint process runs its own code cold: warm it up first (WARM=0 to see the cold start).
-  if (env('WARM', '1') === '1') await warmEndpoint(`http://127.0.0.1:${port}/`);
+  if (env('WARM', '1') === '1') await warmEndpoint(`${server.base}/`);
   const started = Date.now();
   const r = await runTest({
     script: new URL(`./scripts/${env('SCRIPT', 'closed.ts')}`, import.meta.url).pathname,
     env: {
-      BASE: `http://127.0.0.1:${port}`,
+      BASE: server.base,
       VUS: env('VUS', '16'),
       SECONDS: env('SECS', '5'),
       RATE: env('RATE', '2000'),
@@ -43,5 +36,5 @@ try {
       `wall ${Date.now() - started} ms\n`,
   );
 } finally {
-  server.kill();
+  server.stop();
 }

@@ -3,14 +3,13 @@
 //   node --import ./cli/ts-register.js bench/load/engine/qjs-iteration.ts            (6,000 iterations per script)
 //   N=20000 node --import ./cli/ts-register.js bench/load/engine/qjs-iteration.ts get
 // Prints the median of 500-iteration chunks (the first 200 iterations are left out: V8 and the interpreter warm up).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleScript, loadEngineCode } from '../../../load/engine/src/bundle.ts';
-import { QjsVu, useWasmModule, type AsyncHost } from '../../../load/engine/src/qjs/qjs-vu.ts';
+import { QjsVu, useWasmModule } from '../../../load/engine/src/qjs/qjs-vu.ts';
 import type { IterationOrder } from '../../../load/engine/src/protocol.ts';
-import { nodeHostCalls } from '../../../load/engine/src/vu/node-host.ts';
+import { asyncifyWasm, cannedHost } from './bench-target.ts';
 
 const scripts: Record<string, string> = {
   empty: `export default function () {}`,
@@ -22,31 +21,7 @@ const scripts: Record<string, string> = {
     }`,
 };
 
-const result = JSON.stringify([
-  {
-    status: 200,
-    statusText: '200 OK',
-    proto: 'HTTP/1.1',
-    headers: { 'Content-Type': 'text/plain', 'Content-Length': '2' },
-    setCookies: [],
-    body: 'ok',
-    bodyIsB64: false,
-    url: 'http://127.0.0.1:1/',
-    remoteIp: '127.0.0.1',
-    remotePort: 1,
-    timings: { duration: 1, blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 1, receiving: 0 },
-    error: '',
-    errorCode: 0,
-    bytesSent: 10,
-    bytesReceived: 10,
-    endTime: Date.now(),
-  },
-]);
-
-const require = createRequire(import.meta.url);
-const wasmApi = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => WebAssembly.Module } })
-  .WebAssembly;
-useWasmModule(new wasmApi.Module(readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-asyncify/wasm'))));
+useWasmModule(asyncifyWasm());
 const code = await loadEngineCode('qjs');
 const dir = mkdtempSync(join(tmpdir(), 'qjs-iteration-'));
 const N = Math.max(1000, Number(process.env['N'] ?? 6000));
@@ -57,18 +32,8 @@ for (const [name, source] of Object.entries(scripts)) {
   const path = join(dir, `${name.replace(/\W/g, '-')}.js`);
   writeFileSync(path, source);
   const bundle = await bundleScript(path);
-  const state = new Int32Array(new SharedArrayBuffer(64));
   let samples = 0;
-  const host: AsyncHost = {
-    request: async () => result,
-    sleep: async () => undefined,
-    flush: () => undefined,
-    abort: () => undefined,
-    log: () => undefined,
-    isInitPhase: () => false,
-    htmlModuleSource: () => code.html,
-    ...nodeHostCalls({ scriptPath: path, testStartTime: Date.now(), state, sharedArrays: {}, declared: [] }),
-  };
+  const host = cannedHost(path, code.html);
   const starts: number[] = [];
   let vu: QjsVu | undefined;
   for (let i = 1; i <= 21; i++) {

@@ -7,10 +7,6 @@
 //  3. many VUs on one thread: an http.get iteration (answered at once) on one VU, and round-robin over 100 VUs;
 //  4. the host's own HTTP path (io/perform.ts) with no VU at all: what the design would cost if QuickJS cost nothing.
 // Figures are medians of 3 rounds measured in this one run; compare ratios, not absolute figures across runs.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { transformSync } from 'esbuild';
 import {
   newQuickJSAsyncWASMModuleFromVariant,
   newQuickJSWASMModuleFromVariant,
@@ -23,18 +19,15 @@ import syncVariant from '@jitl/quickjs-wasmfile-release-sync';
 import { loadEngineCode } from '../../../load/engine/src/bundle.ts';
 import { ConnectionPool, perform } from '../../../load/engine/src/io/perform.ts';
 import type { HttpRequestSpec, IterationOrder } from '../../../load/engine/src/protocol.ts';
-import { QjsVu, useWasmModule, type AsyncHost } from '../../../load/engine/src/qjs/qjs-vu.ts';
-import { nodeHostCalls } from '../../../load/engine/src/vu/node-host.ts';
+import { QjsVu, useWasmModule } from '../../../load/engine/src/qjs/qjs-vu.ts';
+import { asyncifyWasm, cannedHost, startBenchTarget } from './bench-target.ts';
 
 const only = process.argv.slice(2);
 const wanted = (n: string) => only.length === 0 || only.includes(n);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const require = createRequire(import.meta.url);
-const wasmApi = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => WebAssembly.Module } })
-  .WebAssembly;
-const asyncifyWasm = new wasmApi.Module(readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-asyncify/wasm')));
-useWasmModule(asyncifyWasm);
+const compiled = asyncifyWasm();
+useWasmModule(compiled);
 
 /** Evaluates code in a context and returns its value (a number of µs here). */
 function evaluate(ctx: QuickJSContext, code: string): number {
@@ -62,7 +55,7 @@ function perTurn(ctx: QuickJSContext, body: string, turns: number): number {
 if (wanted('1')) {
   out('1. the QuickJS 0.32 interpreter with and without asyncify (µs per operation)');
   const asyncify = await newQuickJSAsyncWASMModuleFromVariant(
-    newVariant(asyncifyVariant as never, { wasmModule: asyncifyWasm }) as never,
+    newVariant(asyncifyVariant as never, { wasmModule: compiled }) as never,
   );
   const sync = await newQuickJSWASMModuleFromVariant(syncVariant as never);
   const contexts = { asyncify: asyncify.newContext(), sync: sync.newContext() };
@@ -83,41 +76,7 @@ if (wanted('1')) {
 }
 
 const code = await loadEngineCode('qjs');
-const result = JSON.stringify([
-  {
-    status: 200,
-    statusText: '200 OK',
-    proto: 'HTTP/1.1',
-    headers: { 'Content-Type': 'text/plain', 'Content-Length': '2' },
-    setCookies: [],
-    body: 'ok',
-    bodyIsB64: false,
-    url: 'http://127.0.0.1:1/',
-    remoteIp: '127.0.0.1',
-    remotePort: 1,
-    timings: { duration: 1, blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 1, receiving: 0 },
-    error: '',
-    errorCode: 0,
-    bytesSent: 10,
-    bytesReceived: 10,
-    endTime: Date.now(),
-  },
-]);
-const host: AsyncHost = {
-  request: async () => result,
-  sleep: async () => undefined,
-  flush: () => undefined,
-  abort: () => undefined,
-  log: () => undefined,
-  isInitPhase: () => false,
-  ...nodeHostCalls({
-    scriptPath: '/bench/script.js',
-    testStartTime: Date.now(),
-    state: new Int32Array(new SharedArrayBuffer(64)),
-    sharedArrays: {},
-    declared: [],
-  }),
-};
+const host = cannedHost('/bench/script.js');
 const vuOf = (id: number, script: string) =>
   QjsVu.create(host, { vuId: id, idInTest: id, env: {}, globalTags: {}, instanceId: 0 }, code.runtime, script);
 
@@ -176,16 +135,11 @@ if (wanted('3')) {
 
 if (wanted('4')) {
   out('\n4. the host HTTP path alone (io/perform.ts), 8 keep-alive loops on this thread, no VU');
-  const serverCode = transformSync(readFileSync(new URL('./target-server.ts', import.meta.url), 'utf8'), {
-    loader: 'ts',
-    format: 'cjs',
-  }).code;
-  const server = spawn(process.execPath, ['-e', serverCode]);
+  const target = await startBenchTarget();
   try {
-    const port = await new Promise<string>((r) => server.stdout.once('data', (d: Buffer) => r(d.toString().trim())));
     const spec: HttpRequestSpec = {
       method: 'GET',
-      url: `http://127.0.0.1:${port}/`,
+      url: `${target.base}/`,
       headers: { 'User-Agent': 'k6-bench' },
       body: null,
       bodyIsB64: false,
@@ -219,6 +173,6 @@ if (wanted('4')) {
       `   ${median(rates).toFixed(0)} req/s on one thread, ${median(cpus).toFixed(1)} µs of this process's CPU per request`,
     );
   } finally {
-    server.kill();
+    target.stop();
   }
 }

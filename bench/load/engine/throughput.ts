@@ -12,10 +12,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transformSync } from 'esbuild';
 import { startReference } from '../../../reference/launch.ts';
 import { runTest } from '../../../load/engine/src/run.ts';
 import type { SummaryData } from '../../../load/engine/src/summary.ts';
+import { startBenchTarget } from './bench-target.ts';
 import { warmEndpoint } from './warm-endpoint.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,17 +34,9 @@ interface Target {
 }
 
 async function startTarget(addedMs = 0): Promise<Target> {
-  const code = transformSync(readFileSync(join(here, 'target-server.ts'), 'utf8'), {
-    loader: 'ts',
-    format: 'cjs',
-  }).code;
-  const child = spawn(process.execPath, ['-e', code], { env: { ...process.env, ADDED_MS: String(addedMs) } });
-  children.push(child);
-  const port = await new Promise<string>((resolvePort, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolvePort(d.toString().trim()));
-    child.once('exit', (c) => reject(new Error(`bench target exited (${c})`)));
-  });
-  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+  const target = await startBenchTarget(addedMs);
+  children.push(target.child);
+  return target;
 }
 
 async function engine(script: string, env: Record<string, string>, jsonOut?: string): Promise<SummaryData> {
