@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { transformSync } from 'esbuild';
+import type { IterationOrder } from '../../../load/engine/src/protocol.ts';
 import type { AsyncHost } from '../../../load/engine/src/qjs/qjs-vu.ts';
 import { nodeHostCalls } from '../../../load/engine/src/vu/node-host.ts';
 
@@ -77,3 +78,16 @@ export function cannedHost(scriptPath: string, htmlCode = ''): AsyncHost {
     }),
   };
 }
+
+/** A constant-vus iteration of the default function: what the micro benchmarks ask a VU to run. */
+export const BENCH_ORDER: IterationOrder = {
+  exec: 'default',
+  scenario: 'default',
+  executor: 'constant-vus',
+  scenarioStartTime: Date.now(),
+  scenarioTags: {},
+  scenarioEnv: {},
+  iterationInScenario: 0,
+  iterationInInstance: 0,
+  iterationInTest: 0,
+};

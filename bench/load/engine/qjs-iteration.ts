@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleScript, loadEngineCode } from '../../../load/engine/src/bundle.ts';
 import { QjsVu, useWasmModule } from '../../../load/engine/src/qjs/qjs-vu.ts';
-import type { IterationOrder } from '../../../load/engine/src/protocol.ts';
-import { asyncifyWasm, cannedHost } from './bench-target.ts';
+import { asyncifyWasm, BENCH_ORDER, cannedHost } from './bench-target.ts';
 
 const scripts: Record<string, string> = {
   empty: `export default function () {}`,
@@ -47,17 +46,7 @@ for (const [name, source] of Object.entries(scripts)) {
     // The first VU of a thread evaluates the runtime and keeps its image; the later ones are what a test adds.
     if (i > 1) starts.push(performance.now() - t);
   }
-  const order: IterationOrder = {
-    exec: 'default',
-    scenario: 'default',
-    executor: 'constant-vus',
-    scenarioStartTime: Date.now(),
-    scenarioTags: {},
-    scenarioEnv: {},
-    iterationInScenario: 0,
-    iterationInInstance: 0,
-    iterationInTest: 0,
-  };
+  const order = BENCH_ORDER;
   for (let i = 0; i < 200; i++) await vu!.iterate(order);
   const chunks: number[] = [];
   for (let c = 0; c < N / 500; c++) {

@@ -18,9 +18,9 @@ import asyncifyVariant from '@jitl/quickjs-wasmfile-release-asyncify';
 import syncVariant from '@jitl/quickjs-wasmfile-release-sync';
 import { loadEngineCode } from '../../../load/engine/src/bundle.ts';
 import { ConnectionPool, perform } from '../../../load/engine/src/io/perform.ts';
-import type { HttpRequestSpec, IterationOrder } from '../../../load/engine/src/protocol.ts';
+import type { HttpRequestSpec } from '../../../load/engine/src/protocol.ts';
 import { QjsVu, useWasmModule } from '../../../load/engine/src/qjs/qjs-vu.ts';
-import { asyncifyWasm, cannedHost, startBenchTarget } from './bench-target.ts';
+import { asyncifyWasm, BENCH_ORDER, cannedHost, startBenchTarget } from './bench-target.ts';
 
 const only = process.argv.slice(2);
 const wanted = (n: string) => only.length === 0 || only.includes(n);
@@ -87,14 +87,8 @@ if (wanted('2')) {
   const ctx = internals.ctx;
   // The bridge is the host's alone; the benchmark lends it to the global object to loop inside QuickJS.
   ctx.setProp(ctx.global, '__benchBridge', internals.bridge.object);
-  const order = JSON.stringify({
-    exec: 'default',
-    scenario: 'default',
-    executor: 'constant-vus',
-    scenarioStartTime: 0,
-    scenarioTags: {},
-    scenarioEnv: {},
-  });
+  // The scenario part of the order, as the host sends it when it changes (QjsVu.iterate).
+  const order = JSON.stringify({ ...BENCH_ORDER, iterationInScenario: undefined, iterationInInstance: undefined });
   evaluate(ctx, `__benchBridge.iterate(${JSON.stringify(order)}, 0, 0, 0); 0`);
   const us = perTurn(ctx, '__benchBridge.iterate("", i, i, i);', 20_000);
   out(`   ${us.toFixed(1)} µs per iteration (its two samples and its end handed to the host: 5 host calls)`);
@@ -105,17 +99,7 @@ if (wanted('3')) {
   const script = `const http = require('k6/http'); module.exports.default = function () { http.get('http://127.0.0.1:1/'); };`;
   const vus: QjsVu[] = [];
   for (let i = 1; i <= 100; i++) vus.push(await vuOf(i, script));
-  const order: IterationOrder = {
-    exec: 'default',
-    scenario: 'default',
-    executor: 'constant-vus',
-    scenarioStartTime: Date.now(),
-    scenarioTags: {},
-    scenarioEnv: {},
-    iterationInScenario: 0,
-    iterationInInstance: 0,
-    iterationInTest: 0,
-  };
+  const order = BENCH_ORDER;
   const round = async (pick: (i: number) => QjsVu): Promise<number> => {
     const t = performance.now();
     for (let i = 0; i < 2000; i++) await pick(i).iterate(order);
