@@ -10,7 +10,7 @@
 // quickjs-emscripten-core 0.32 like the others lean-calls.ts names.
 import type { QuickJSAsyncContext, QuickJSHandle } from 'quickjs-emscripten-core';
 
-export type BridgeArg = number | string | boolean | QuickJSHandle;
+export type BridgeArg = number | string | QuickJSHandle;
 
 type AsyncExport = (...args: number[]) => Promise<number>;
 
@@ -67,16 +67,11 @@ export class Bridge {
     const made: QuickJSHandle[] = [];
     const handles = args.map((a) => {
       if (typeof a === 'object') return a;
-      const h =
-        typeof a === 'number' ? this.ctx.newNumber(a) : typeof a === 'string' ? this.ctx.newString(a) : this.bool(a);
+      const h = typeof a === 'number' ? this.ctx.newNumber(a) : this.ctx.newString(a);
       made.push(h);
       return h;
     });
     return { handles, release: () => made.forEach((h) => h.alive && h.dispose()) };
-  }
-
-  private bool(b: boolean): QuickJSHandle {
-    return (b ? this.ctx.true : this.ctx.false).dup();
   }
 
   /** A call that cannot block; returns its result as plain data (numbers, strings, booleans, JSON-like values). */

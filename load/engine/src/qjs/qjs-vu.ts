@@ -4,7 +4,7 @@
 // its host only through the HostApi primitives installed below. The two blocking ones (request, sleep) are
 // asyncified: QuickJS calls them synchronously, the WebAssembly stack is unwound while Node awaits the promise, and
 // the iteration resumes when it settles, so many VUs share one event loop without a thread each.
-import type { QuickJSAsyncContext, QuickJSAsyncWASMModule } from 'quickjs-emscripten-core';
+import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from 'quickjs-emscripten-core';
 import { newQuickJSAsyncWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import asyncifyVariant from '@jitl/quickjs-wasmfile-release-asyncify';
 import type { IterationOrder } from '../protocol.ts';
@@ -119,16 +119,14 @@ export class QjsVu {
     vu.bridge.callSync('start', [JSON.stringify(id)]);
     // The script is compiled into a function here and run by the bridge, which hands it `require`. Its init context
     // may block (k6 allows http calls there), and top-level await makes it return a promise that init waits for.
-    const compiled = ctx.evalCode(`(function (exports, require, module) {${scriptCode}\n})`, 'k6-script-bundle.js');
-    if (compiled.error) {
-      const e = ctx.dump(compiled.error) as unknown;
-      compiled.error.dispose();
-      throw new ScriptFailure(e);
-    }
-    await vu.bridge.callAsync('init', [compiled.value]);
-    compiled.value.dispose();
-    await vu.pumpWhile(() => vu.bridge.callSync('initDone', []) !== true);
-    const error = vu.bridge.callSync('initError', []) as string;
+    const scriptFunction = vu.evalValue(
+      `(function (exports, require, module) {${scriptCode}\n})`,
+      'k6-script-bundle.js',
+    );
+    await vu.bridge.callAsync('init', [scriptFunction]);
+    scriptFunction.dispose();
+    await vu.pumpWhile(() => vu.bridge.callSync('initOutcome', []) === null);
+    const error = vu.bridge.callSync('initOutcome', []) as string;
     if (error !== '') throw new ScriptFailure(error);
     return vu;
   }
@@ -242,8 +240,8 @@ export class QjsVu {
               initOutcome = e === null ? '' : e;
             });
           },
-          initDone: () => initOutcome !== null,
-          initError: () => initOutcome,
+          // null while the init context runs, then '' or its error.
+          initOutcome: () => initOutcome,
           // The scenario part of the order crosses only when it changed ('' otherwise).
           iterate(runJson, inScenario, inInstance, inTest) {
             if (runJson !== '') run = JSON.parse(runJson);
@@ -274,14 +272,19 @@ export class QjsVu {
     return s;
   }
 
-  private evalSync(code: string, filename: string): void {
+  /** Evaluates code; its value is the caller's to dispose. The code's exception is thrown as a ScriptFailure. */
+  private evalValue(code: string, filename: string): QuickJSHandle {
     const r = this.ctx.evalCode(code, filename);
     if (r.error) {
       const e = this.ctx.dump(r.error) as unknown;
       r.error.dispose();
       throw new ScriptFailure(e);
     }
-    r.value.dispose();
+    return r.value;
+  }
+
+  private evalSync(code: string, filename: string): void {
+    this.evalValue(code, filename).dispose();
   }
 
   /**
