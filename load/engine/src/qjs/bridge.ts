@@ -9,6 +9,7 @@
 // cwrap return the raw export), so this relies on the module's cwrap with {async: true}, an internal of
 // quickjs-emscripten-core 0.32 like the others lean-calls.ts names.
 import type { QuickJSAsyncContext, QuickJSHandle } from 'quickjs-emscripten-core';
+import { unsupportedCore } from './lean-calls.ts';
 
 export type BridgeArg = number | string | QuickJSHandle;
 
@@ -44,9 +45,7 @@ export class Bridge {
   ) {
     this.i = ctx as unknown as Internals;
     if (typeof this.i.module?.cwrap !== 'function' || typeof this.i.ffi?.QTS_ResolveException !== 'function') {
-      throw new Error(
-        'the installed quickjs-emscripten-core is not the 0.32 line the engine was written for: pin ^0.32.0 (npm ci)',
-      );
+      throw unsupportedCore();
     }
     const numbers = (n: number) => Array.from({ length: n }, () => 'number');
     this.call = this.i.module.cwrap('QTS_Call', 'number', numbers(5), { async: true });

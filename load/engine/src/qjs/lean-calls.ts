@@ -45,6 +45,13 @@ interface Internals {
 
 type Call = (argc: number, argv: number) => number | Promise<number>;
 
+/** The one-line error when quickjs-emscripten-core's internals this engine relies on are not where 0.32 has them. */
+export function unsupportedCore(): Error {
+  return new Error(
+    'the installed quickjs-emscripten-core is not the 0.32 line the engine was written for: pin ^0.32.0 (npm ci)',
+  );
+}
+
 export class LeanCalls {
   private readonly calls = new Map<number, Call>();
   private readonly i: Internals;
@@ -58,9 +65,7 @@ export class LeanCalls {
       typeof i.ffi?.QTS_ArgvGetJSValueConstPointer !== 'function' ||
       typeof i.module?.UTF8ToString !== 'function'
     ) {
-      throw new Error(
-        'the installed quickjs-emscripten-core is not the 0.32 line the engine was written for: pin ^0.32.0 (npm ci)',
-      );
+      throw unsupportedCore();
     }
     this.i = i;
     this.ctxPtr = i.ctx.value;
@@ -179,9 +184,7 @@ interface Asyncify {
 export function leanSuspensions(module: object): void {
   const callbacks = (module as { callbacks?: SuspendingCallbacks }).callbacks;
   if (typeof callbacks?.handleAsyncify !== 'function') {
-    throw new Error(
-      'the installed quickjs-emscripten-core is not the 0.32 line the engine was written for: pin ^0.32.0 (npm ci)',
-    );
+    throw unsupportedCore();
   }
   callbacks.handleAsyncify = (asyncify, fn) => {
     if (!asyncify) return fn();
