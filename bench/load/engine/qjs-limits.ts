@@ -88,7 +88,8 @@ if (wanted('2')) {
   // The bridge is the host's alone; the benchmark lends it to the global object to loop inside QuickJS.
   ctx.setProp(ctx.global, '__benchBridge', internals.bridge.object);
   // The scenario part of the order, as the host sends it when it changes (QjsVu.iterate).
-  const order = JSON.stringify({ ...BENCH_ORDER, iterationInScenario: undefined, iterationInInstance: undefined });
+  const { iterationInScenario: _s, iterationInInstance: _i, iterationInTest: _t, ...run } = BENCH_ORDER;
+  const order = JSON.stringify(run);
   evaluate(ctx, `__benchBridge.iterate(${JSON.stringify(order)}, 0, 0, 0); 0`);
   const us = perTurn(ctx, '__benchBridge.iterate("", i, i, i);', 20_000);
   out(`   ${us.toFixed(1)} µs per iteration (its two samples and its end handed to the host: 5 host calls)`);
